@@ -1,0 +1,520 @@
+"""Build the demo bank. Safe to run again: fixed rows are upserted by natural keys, and generated
+customers and consultations are topped up to the requested counts, never duplicated.
+
+    python manage.py seed_demo                         # small bank for a local run
+    python manage.py seed_demo --consultations 1000000 # benchmark size (200,000 customers)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection, transaction
+from django.utils import timezone
+from tqdm import tqdm
+
+from branches.models import Branch
+from consultations import demo_data as D
+from consultations.bulk import insert_rows
+from consultations.business_days import next_business_day
+from consultations.models import (
+    Booking,
+    Channel,
+    Consultation,
+    MainCategory,
+    MiddleCategory,
+    Progress,
+)
+from customers.demo import DEMO_PASSWORD
+from customers.models import CustomerProfile, StaffProfile, User
+from inquiries.models import Inquiry, Reply
+
+GENERATED_PREFIX = "cust"  # generated customers are cust000001, cust000002, ...
+CHUNK = 50_000
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+class Command(BaseCommand):
+    help = (
+        "Builds (or tops up) the demo bank: branches, staff, customers, consultations, bookings, inquiries."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--consultations", type=int, default=3000, help="generated consultations in total"
+        )
+        parser.add_argument(
+            "--customers", type=int, default=None, help="generated customers (default: consultations / 5)"
+        )
+        parser.add_argument("--seed", type=int, default=20200916)
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    def handle(self, *args: Any, **opts: Any) -> None:
+        n_consultations: int = max(0, opts["consultations"])
+        n_customers: int = (
+            opts["customers"] if opts["customers"] is not None else max(50, n_consultations // 5)
+        )
+        self.progress = not opts["no_progress"]
+        self.rng = random.Random(opts["seed"])
+
+        with transaction.atomic():
+            channels = self.seed_channels()
+            middles = self.seed_categories()
+            branches = self.seed_branches()
+            staff = self.seed_staff(branches, channels)
+            customers = self.seed_fixed_customers()
+            self.seed_original_history(customers["hanauser1"], staff, channels, middles)
+            self.seed_story(customers, staff, channels, middles, branches)
+        self.seed_generated_customers(n_customers)
+        self.seed_generated_consultations(n_consultations, opts["seed"])
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"demo bank ready: {User.objects.filter(role=User.Role.CUSTOMER).count():,} customers, "
+                f"{Consultation.objects.count():,} consultations; demo password {DEMO_PASSWORD!r}"
+            )
+        )
+
+    # --- fixed reference data ---------------------------------------------------------------
+    def seed_channels(self) -> dict[str, Channel]:
+        channels = {}
+        for code, name, icon, bookable, order in D.CHANNELS:
+            channels[code], _ = Channel.objects.update_or_create(
+                code=code, defaults={"name": name, "icon": icon, "is_bookable": bookable, "sort_order": order}
+            )
+        return channels
+
+    def seed_categories(self) -> dict[str, MiddleCategory]:
+        middles = {}
+        for (main_code, main_name), children in D.CATEGORIES.items():
+            main, _ = MainCategory.objects.update_or_create(code=main_code, defaults={"name": main_name})
+            for code, name in children:
+                middles[code], _ = MiddleCategory.objects.update_or_create(
+                    code=code, defaults={"name": name, "main": main}
+                )
+        return middles
+
+    def seed_branches(self) -> dict[str, Branch]:
+        branches = {}
+        for code, name, kind, phone, postcode, address, lat, lng, remarks in D.BRANCHES:
+            hours = (
+                (dt.time(9), dt.time(18)) if kind == Branch.Kind.CONTACT_CENTER else (dt.time(9), dt.time(16))
+            )
+            branches[code], _ = Branch.objects.update_or_create(
+                code=code,
+                defaults={
+                    "name": name,
+                    "kind": kind,
+                    "phone1": phone,
+                    "postcode": postcode,
+                    "address": address,
+                    "latitude": Decimal(lat),
+                    "longitude": Decimal(lng),
+                    "remarks": remarks,
+                    "opens_at": hours[0],
+                    "closes_at": hours[1],
+                    "services": [] if kind == Branch.Kind.CONTACT_CENTER else D.BRANCH_SERVICES_ALL,
+                },
+            )
+        return branches
+
+    def _user(self, login: str, name: str, role: str, *, password: bool) -> User:
+        user, created = User.objects.get_or_create(username=login, defaults={"name": name, "role": role})
+        if created:
+            if password:
+                user.set_password(DEMO_PASSWORD)
+            else:
+                user.set_unusable_password()
+            if role == User.Role.MANAGER:
+                user.is_staff = user.is_superuser = True
+            user.save()
+        return user
+
+    def seed_staff(self, branches: dict[str, Branch], channels: dict[str, Channel]) -> dict[str, User]:
+        rows = list(D.FIXED_STAFF)
+        # Two tellers per branch, agents in the contact center for phone, video and internet.
+        number = 2010
+        for code, *_ in D.BRANCHES:
+            if code == "0900":
+                for channel in ("call", "call", "video", "video", "internet"):
+                    rows.append(
+                        (
+                            f"hnv{number}",
+                            self.name(),
+                            self.rng.choice("FM"),
+                            "agent",
+                            f"hnv{number}",
+                            code,
+                            channel,
+                        )
+                    )
+                    number += 1
+            else:
+                for _ in range(2):
+                    rows.append(
+                        (
+                            f"hnv{number}",
+                            self.name(),
+                            self.rng.choice("FM"),
+                            "teller",
+                            f"hnv{number}",
+                            code,
+                            "branch",
+                        )
+                    )
+                    number += 1
+        staff = {}
+        for login, name, gender, role, empno, branch_code, channel_code in rows:
+            user = self._user(login, name, role, password=True)
+            StaffProfile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "employee_no": empno,
+                    "gender": gender,
+                    "branch": branches[branch_code],
+                    "channel": channels[channel_code],
+                },
+            )
+            staff[login] = user
+        return staff
+
+    def seed_fixed_customers(self) -> dict[str, User]:
+        customers = {}
+        for login, name, gender, birth, phone, job, interest, tier, address, postcode in D.FIXED_CUSTOMERS:
+            user = self._user(login, name, User.Role.CUSTOMER, password=True)
+            if not user.email:
+                user.email = f"{login}@example.com"
+                user.save(update_fields=["email"])
+            CustomerProfile.objects.update_or_create(
+                user=user,
+                defaults={
+                    "gender": gender,
+                    "birth_date": birth,
+                    "phone": phone,
+                    "job": job,
+                    "interest": interest,
+                    "tier": tier,
+                    "address": address,
+                    "postcode": postcode,
+                    "digital_education": True,
+                },
+            )
+            customers[login] = user
+        return customers
+
+    def seed_original_history(
+        self,
+        customer: User,
+        staff: dict[str, User],
+        channels: dict[str, Channel],
+        middles: dict[str, MiddleCategory],
+    ) -> None:
+        deposit = middles["0101"]
+        for title, staff_login, at in D.ORIGINAL_ROWS:
+            Consultation.objects.get_or_create(
+                customer=customer,
+                title=title,
+                occurred_at=dt.datetime.combine(dt.date(2020, 9, 16), at, tzinfo=KST),
+                defaults={
+                    "staff": staff[staff_login],
+                    "channel": channels["remote"],
+                    "main_category": deposit.main,
+                    "middle_category": deposit,
+                    "progress": Progress.DONE,
+                    "follow_up_needed": False,
+                    "notes": "리틀빅정기예금 상품 설명 및 가입 절차 안내 완료.",
+                },
+            )
+
+    def seed_story(
+        self,
+        customers: dict[str, User],
+        staff: dict[str, User],
+        channels: dict[str, Channel],
+        middles: dict[str, MiddleCategory],
+        branches: dict[str, Branch],
+    ) -> None:
+        """Recent, believable activity for the demo accounts, relative to today."""
+        today = timezone.localdate()
+        story = [
+            ("hanauser1", "hnv2004", "branch", "0202", "주택담보대출 한도 상담", 120, True),
+            ("hanauser1", "hnv2001", "call", "0201", "신용대출 금리 비교 문의", 45, False),
+            ("hanauser1", "hnv2001", "video", "0103", "연금저축 펀드 가입 상담", 20, False),
+            ("hanauser2", "hnv2004", "branch", "0102", "청년도약적금 가입 상담", 30, False),
+            ("hanauser3", "hnv2001", "call", "0302", "유학생 해외송금 한도 문의", 10, True),
+        ]
+        for login, staff_login, channel, middle, title, days_ago, follow_up in story:
+            Consultation.objects.get_or_create(
+                customer=customers[login],
+                title=title,
+                defaults={
+                    "staff": staff[staff_login],
+                    "channel": channels[channel],
+                    "main_category": middles[middle].main,
+                    "middle_category": middles[middle],
+                    "progress": Progress.DONE,
+                    "follow_up_needed": follow_up,
+                    "occurred_at": dt.datetime.combine(
+                        today - dt.timedelta(days=days_ago),
+                        dt.time(10, 30),
+                        tzinfo=timezone.get_current_timezone(),
+                    ),
+                    "notes": f"{title}. 필요 서류와 절차를 안내함.",
+                },
+            )
+        self.seed_bookings(customers, staff, channels, middles, branches)
+        self.seed_inquiries(customers, staff, middles)
+
+    def seed_bookings(
+        self,
+        customers: dict[str, User],
+        staff: dict[str, User],
+        channels: dict[str, Channel],
+        middles: dict[str, MiddleCategory],
+        branches: dict[str, Branch],
+    ) -> None:
+        # Branches and the contact center take bookings on banking days only.
+        first_day = next_business_day(timezone.localdate())
+        plan = [  # customer, staff, channel, day offset, hour, minute
+            ("hanauser2", "hnv2004", "branch", 0, 10, 0),
+            ("hanauser3", "hnv2001", "call", 0, 14, 30),
+            ("hanauser1", "hnv2004", "branch", 3, 11, 0),
+        ]
+        for login, staff_login, channel, offset, hour, minute in plan:
+            day = first_day
+            for _ in range(offset):
+                day = next_business_day(day, include_today=False)
+            start = dt.datetime.combine(day, dt.time(hour, minute), tzinfo=timezone.get_current_timezone())
+            person = staff[staff_login]
+            if Booking.objects.filter(staff=person, starts_at=start).exists():
+                continue
+            origin = Consultation.objects.filter(customer=customers[login]).order_by("-occurred_at").first()
+            Booking.objects.create(
+                origin=origin,
+                customer=customers[login],
+                staff=person,
+                channel=channels[channel],
+                branch=person.staff_profile.branch if channel == "branch" else None,
+                main_category=origin.main_category if origin else middles["0101"].main,
+                middle_category=origin.middle_category if origin else None,
+                starts_at=start,
+                ends_at=start + dt.timedelta(minutes=30),
+                created_by=customers[login],
+            )
+
+    def seed_inquiries(
+        self, customers: dict[str, User], staff: dict[str, User], middles: dict[str, MiddleCategory]
+    ) -> None:
+        now = timezone.now()
+        items = [
+            (
+                "hanauser2",
+                "0203",
+                "전세자금대출 필요 서류 문의",
+                "<p>전세자금대출 신청 시 필요한 서류가 궁금합니다.</p>",
+                2,
+                True,
+            ),
+            (
+                "hanauser3",
+                "0101",
+                "정기예금 중도해지 이율 문의",
+                "<p>정기예금을 중도해지하면 이율이 어떻게 되나요?</p>",
+                2,
+                False,
+            ),
+            (
+                "hanauser2",
+                "0502",
+                "모바일 이체한도 상향 방법",
+                "<p>하나원큐 앱에서 이체한도를 올리려면 어떻게 하나요?</p>",
+                0,
+                False,
+            ),
+        ]
+        for login, middle, title, body, days_ago, answered in items:
+            created = now - dt.timedelta(days=days_ago, hours=1)
+            inquiry, made = Inquiry.objects.get_or_create(
+                customer=customers[login],
+                title=title,
+                defaults={
+                    "main_category": middles[middle].main,
+                    "middle_category": middles[middle],
+                    "body": body,
+                    "sla_due_at": created + dt.timedelta(days=1),
+                },
+            )
+            if not made:
+                continue
+            Inquiry.objects.filter(pk=inquiry.pk).update(created_at=created)
+            if answered:
+                Reply.objects.create(
+                    inquiry=inquiry,
+                    author=staff["hnv2001"],
+                    body="<p>신분증, 임대차계약서, 확정일자 확인서가 필요합니다.</p>",
+                )
+                Inquiry.objects.filter(pk=inquiry.pk).update(
+                    status=Inquiry.Status.ANSWERED,
+                    first_response_at=created + dt.timedelta(hours=3),
+                    assignee=staff["hnv2001"],
+                )
+
+    # --- generated bulk ---------------------------------------------------------------------
+    def name(self) -> str:
+        return (
+            self.rng.choice(D.SURNAMES)
+            + self.rng.choice(D.GIVEN_SYLLABLES)
+            + self.rng.choice(D.GIVEN_SYLLABLES)
+        )
+
+    def seed_generated_customers(self, target: int) -> None:
+        existing = User.objects.filter(username__startswith=GENERATED_PREFIX).count()
+        if existing >= target:
+            return
+        now = timezone.now()
+        bar = tqdm(total=target - existing, desc="customers", unit="row", disable=not self.progress)
+        interests = [c for c, _ in CustomerProfile.Interest.choices]
+        tiers = ["general"] * 7 + ["gold"] * 2 + ["vip"]
+        for start in range(existing, target, CHUNK):
+            stop = min(start + CHUNK, target)
+            logins = [f"{GENERATED_PREFIX}{i + 1:06d}" for i in range(start, stop)]
+            with transaction.atomic():
+                insert_rows(
+                    "customers_user",
+                    [
+                        "password",
+                        "is_superuser",
+                        "username",
+                        "email",
+                        "is_staff",
+                        "is_active",
+                        "date_joined",
+                        "name",
+                        "role",
+                    ],
+                    (
+                        ("!", False, login, f"{login}@example.com", False, True, now, self.name(), "customer")
+                        for login in logins
+                    ),
+                )
+                ids = dict(User.objects.filter(username__in=logins).values_list("username", "id"))
+                insert_rows(
+                    "customers_customerprofile",
+                    [
+                        "user_id",
+                        "gender",
+                        "phone",
+                        "birth_date",
+                        "job",
+                        "postcode",
+                        "address",
+                        "address_detail",
+                        "interest",
+                        "tier",
+                        "marketing_consent",
+                        "digital_education",
+                        "created_at",
+                    ],
+                    (
+                        (
+                            ids[login],
+                            self.rng.choice("FM"),
+                            f"+8210{90000000 + int(login[len(GENERATED_PREFIX) :]):08d}",
+                            dt.date(1950, 1, 1) + dt.timedelta(days=self.rng.randrange(365 * 55)),
+                            "",
+                            "",
+                            "",
+                            "",
+                            self.rng.choice(interests),
+                            self.rng.choice(tiers),
+                            self.rng.random() < 0.4,
+                            self.rng.random() < 0.3,
+                            now,
+                        )
+                        for login in logins
+                    ),
+                )
+            bar.update(stop - start)
+        bar.close()
+
+    def seed_generated_consultations(self, target: int, seed: int) -> None:
+        customer_ids = list(
+            User.objects.filter(username__startswith=GENERATED_PREFIX)
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        if not customer_ids:
+            return
+        existing = Consultation.objects.filter(customer__username__startswith=GENERATED_PREFIX).count()
+        if existing >= target:
+            return
+        staff = list(StaffProfile.objects.values_list("user_id", "channel_id"))
+        middles = list(MiddleCategory.objects.values_list("id", "main_id", "code"))
+        channel_ids = dict(Channel.objects.values_list("code", "id"))
+        bar = tqdm(total=target - existing, desc="consultations", unit="row", disable=not self.progress)
+        for start in range(existing, target, CHUNK):
+            stop = min(start + CHUNK, target)
+            rng = random.Random(f"{seed}:{start}")
+            with transaction.atomic():
+                insert_rows(
+                    "consultations_consultation",
+                    [
+                        "customer_id",
+                        "staff_id",
+                        "channel_id",
+                        "main_category_id",
+                        "middle_category_id",
+                        "title",
+                        "notes",
+                        "progress",
+                        "follow_up_needed",
+                        "occurred_at",
+                        "created_at",
+                        "updated_at",
+                    ],
+                    self._consultation_rows(rng, stop - start, customer_ids, staff, middles, channel_ids),
+                )
+            bar.update(stop - start)
+        bar.close()
+
+    def _consultation_rows(
+        self,
+        rng: random.Random,
+        count: int,
+        customer_ids: list[int],
+        staff: list[tuple[int, int]],
+        middles: list[tuple[int, int, str]],
+        channel_ids: dict[str, int],
+    ) -> Iterator[tuple[Any, ...]]:
+        now = timezone.now()
+        span_minutes = 3 * 365 * 24 * 60
+        progress_weights = ([Progress.DONE.value] * 8) + [Progress.IN_PROGRESS.value, Progress.RECEIVED.value]
+        remote = channel_ids["remote"]
+        for _ in range(count):
+            staff_id, channel_id = rng.choice(staff)
+            if rng.random() < 0.05:
+                channel_id = remote
+            middle_id, main_id, code = rng.choice(middles)
+            product = rng.choice(D.PRODUCTS[code])
+            occurred = now - dt.timedelta(minutes=rng.randrange(span_minutes))
+            yield (
+                rng.choice(customer_ids),
+                staff_id,
+                channel_id,
+                main_id,
+                middle_id,
+                rng.choice(D.TITLE_TEMPLATES).format(p=product),
+                rng.choice(D.NOTE_TEMPLATES).format(p=product),
+                rng.choice(progress_weights),
+                rng.random() < 0.1,
+                occurred,
+                occurred,
+                occurred,
+            )

@@ -1,0 +1,68 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import CustomerProfile, Favourite, PhoneVerification, StaffProfile, User
+
+
+class CustomerProfileInline(admin.StackedInline):
+    model = CustomerProfile
+    can_delete = False
+    extra = 0
+
+
+class StaffProfileInline(admin.StackedInline):
+    model = StaffProfile
+    can_delete = False
+    extra = 0
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "name", "role", "email", "is_active", "last_login")
+    list_filter = ("role", "is_active", "is_superuser")
+    search_fields = ("username", "name", "email", "customer_profile__phone", "staff_profile__employee_no")
+    ordering = ("username",)
+    inlines = [CustomerProfileInline, StaffProfileInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("개인 정보"), {"fields": ("name", "email", "role")}),
+        (_("권한"), {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
+        (_("기록"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (None, {"classes": ("wide",), "fields": ("username", "name", "role", "password1", "password2")}),
+    )
+
+
+@admin.register(CustomerProfile)
+class CustomerProfileAdmin(admin.ModelAdmin):
+    list_display = ("user", "phone", "birth_date", "tier", "marketing_consent")
+    list_filter = ("tier", "gender", "marketing_consent", "digital_education", "interest")
+    search_fields = ("user__username", "user__name", "phone")
+    list_select_related = ("user",)
+    raw_id_fields = ("user",)
+
+
+@admin.register(StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ("employee_no", "user", "branch", "channel")
+    list_filter = ("branch", "channel")
+    search_fields = ("employee_no", "user__name", "user__username")
+    list_select_related = ("user", "branch", "channel")
+
+
+@admin.register(Favourite)
+class FavouriteAdmin(admin.ModelAdmin):
+    list_display = ("staff", "customer", "created_at")
+    search_fields = ("staff__username", "customer__username", "customer__name")
+    list_select_related = ("staff", "customer")
+    raw_id_fields = ("staff", "customer")
+
+
+@admin.register(PhoneVerification)
+class PhoneVerificationAdmin(admin.ModelAdmin):
+    list_display = ("phone", "purpose", "created_at", "attempts", "verified_at", "used_at")
+    list_filter = ("purpose",)
+    search_fields = ("phone",)
+    readonly_fields = ("code_hash",)

@@ -1,0 +1,33 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from consultations import views as consultation_views
+from customers import views as customer_views
+
+from .health import healthz_view
+
+me_patterns = (
+    [
+        path("", consultation_views.me_home_view, name="home"),
+    ],
+    "me",
+)
+
+staff_patterns = (
+    [
+        path("", consultation_views.staff_today_view, name="today"),
+    ],
+    "staff",
+)
+
+urlpatterns = [
+    path("", customer_views.landing_view, name="home"),
+    path("accounts/login/", customer_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("me/", include(me_patterns)),
+    path("staff/", include(staff_patterns)),
+    path("healthz", healthz_view, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import io
+import os
+
+import pytest
+from django.core.management import call_command
+
+from customers.demo import DEMO_PASSWORD
+from customers.models import User
+
+# pytest-playwright runs an event loop in the test thread; the ORM calls in e2e test bodies are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def seed_demo_bank(consultations: int = 200, customers: int = 60) -> str:
+    out = io.StringIO()
+    call_command(
+        "seed_demo",
+        "--consultations",
+        str(consultations),
+        "--customers",
+        str(customers),
+        "--no-progress",
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo bank, built once per session; each `db` test runs in a transaction rolled back after it."""
+    with django_db_blocker.unblock():
+        seed_demo_bank()
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return DEMO_PASSWORD
+
+
+@pytest.fixture
+def customer(db) -> User:
+    return User.objects.get(username="hanauser1")
+
+
+@pytest.fixture
+def other_customer(db) -> User:
+    return User.objects.get(username="hanauser2")
+
+
+@pytest.fixture
+def agent(db) -> User:
+    return User.objects.get(username="hnv2001")
+
+
+@pytest.fixture
+def teller(db) -> User:
+    return User.objects.get(username="hnv2004")
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return User.objects.get(username="hnv9001")

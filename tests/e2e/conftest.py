@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from tests.conftest import seed_demo_bank
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    # Debian's Chromium; Playwright never downloads a browser here.
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "ko-KR", "timezone_id": "Asia/Seoul"}
+
+
+@pytest.fixture
+def live_bank(live_server):
+    """A live server over the demo bank. Transactional tests empty the tables after each test, so seed again."""
+    seed_demo_bank()
+    return live_server
+
+
+class PageProblems:
+    """Console errors, failed requests and HTTP errors seen by a page; a test fails if any are left."""
+
+    def __init__(self, page, base_url: str):
+        self.items: list[str] = []
+        page.on("console", lambda msg: msg.type == "error" and self.items.append(f"console: {msg.text}"))
+        page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
+        page.on("requestfailed", lambda req: self.items.append(f"request failed: {req.url} {req.failure}"))
+        page.on(
+            "response", lambda res: res.status >= 400 and self.items.append(f"HTTP {res.status}: {res.url}")
+        )
+        # Nothing may leave the machine: any request outside the live server is recorded and refused.
+        page.route("**/*", lambda route: self._only_local(route, base_url))
+
+    def _only_local(self, route, base_url: str) -> None:
+        if route.request.url.startswith(base_url) or route.request.url.startswith("data:"):
+            route.continue_()
+        else:
+            self.items.append(f"external request: {route.request.url}")
+            route.abort()
+
+
+@pytest.fixture
+def watched_page(page, live_bank):
+    problems = PageProblems(page, live_bank.url)
+    yield page, problems
+    assert problems.items == [], "\n".join(problems.items)
+
+
+def log_in(page, base_url: str, login: str, password: str) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.get_by_label("아이디").fill(login)
+    page.get_by_label("비밀번호").fill(password)
+    page.get_by_role("button", name="로그인").click()
