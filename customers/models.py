@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import RegexValidator
 from django.db import models
@@ -45,8 +47,8 @@ class User(AbstractUser):
         _("역할"), max_length=16, choices=Role.choices, default=Role.CUSTOMER, db_index=True
     )
 
-    objects = UserManager()
-    REQUIRED_FIELDS = ["name", "email"]
+    objects: ClassVar[UserManager] = UserManager()
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["name", "email"]
 
     class Meta:
         verbose_name = _("사용자")

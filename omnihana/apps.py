@@ -20,4 +20,5 @@ class SummernoteConfig(DjangoSummernoteConfig):
         self.config["codemirror_css"] = ()
         self.config["codemirror_js"] = ()
         self.config["attachment_require_authentication"] = True
+        self.config["iframe"] = False  # in-place editor: no framed pages, so X-Frame-Options can be DENY
         self.config["summernote"].update({"lang": "ko-KR", "width": "100%", "height": 320})

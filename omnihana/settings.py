@@ -202,7 +202,7 @@ KAKAO_MAP_JS_KEY = os.environ.get("KAKAO_MAP_JS_KEY", "")
 DEMO_PASSWORD_HINT = not PRODUCTION  # the login page shows the demo accounts only outside production
 
 # --- security -----------------------------------------------------------------------------
-X_FRAME_OPTIONS = "SAMEORIGIN"  # the Summernote editor frames its own pages
+X_FRAME_OPTIONS = "DENY"  # Summernote runs in-place (no iframe), so nothing of ours is framed
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True

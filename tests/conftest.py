@@ -1,16 +1,12 @@
 from __future__ import annotations
 
 import io
-import os
 
 import pytest
 from django.core.management import call_command
 
 from customers.demo import DEMO_PASSWORD
 from customers.models import User
-
-# pytest-playwright runs an event loop in the test thread; the ORM calls in e2e test bodies are synchronous.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def seed_demo_bank(consultations: int = 200, customers: int = 60) -> str:

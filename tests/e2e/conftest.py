@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
 
 from tests.conftest import seed_demo_bank
+
+# pytest-playwright runs an event loop in the test thread; the ORM calls in e2e test bodies are synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -43,14 +47,20 @@ class PageProblems:
 
     def __init__(self, page, base_url: str):
         self.items: list[str] = []
-        page.on("console", lambda msg: msg.type == "error" and self.items.append(f"console: {msg.text}"))
+        page.on("console", self._console)
         page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
         page.on("requestfailed", lambda req: self.items.append(f"request failed: {req.url} {req.failure}"))
-        page.on(
-            "response", lambda res: res.status >= 400 and self.items.append(f"HTTP {res.status}: {res.url}")
-        )
+        page.on("response", self._response)
         # Nothing may leave the machine: any request outside the live server is recorded and refused.
         page.route("**/*", lambda route: self._only_local(route, base_url))
+
+    def _console(self, msg) -> None:
+        if msg.type == "error":
+            self.items.append(f"console: {msg.text}")
+
+    def _response(self, response) -> None:
+        if response.status >= 400:
+            self.items.append(f"HTTP {response.status}: {response.url}")
 
     def _only_local(self, route, base_url: str) -> None:
         if route.request.url.startswith(base_url) or route.request.url.startswith("data:"):
