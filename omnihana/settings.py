@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -187,6 +188,7 @@ if CELERY_BROKER_URL == "filesystem://":
         "processed_folder": str(_broker_dir / "processed"),
         "store_processed": False,
     }
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -195,9 +197,54 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Publishing must fail fast when the broker is down: the outbox row is already saved and the
+# sweep delivers it later, so a request should not hang on retries.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+if CELERY_BROKER_URL.startswith("redis"):
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_connect_timeout": 2,
+        "socket_timeout": 5,
+        "visibility_timeout": 3600,
+    }
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+REMINDER_TIME = os.environ.get(
+    "REMINDER_TIME", "08:00"
+)  # Asia/Seoul; same-day booking reminders from then on
+_reminder_hour = int(REMINDER_TIME.split(":")[0])
+CELERY_BEAT_SCHEDULE = {
+    "messaging-sweep": {
+        "task": "messaging.sweep",
+        "schedule": float(os.environ.get("SMS_SWEEP_SECONDS", "30")),
+    },
+    # Every 10 minutes from the reminder hour to 20:00: a beat that was down at 08:00 still catches
+    # up, and the idempotency key keeps it to one reminder per booking per day.
+    "booking-reminders": {
+        "task": "consultations.booking_reminders",
+        "schedule": crontab(minute="*/10", hour=f"{_reminder_hour}-20"),
+    },
+}
 
 # --- product settings -------------------------------------------------------------------------
-SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "console")  # console | memory | twilio
+SMS_SEND_TIMEOUT = float(os.environ.get("SMS_SEND_TIMEOUT", "10"))
+SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
+SMS_RETRY_BASE_SECONDS = float(os.environ.get("SMS_RETRY_BASE_SECONDS", "2"))
+SMS_RETRY_MAX_SECONDS = float(os.environ.get("SMS_RETRY_MAX_SECONDS", "300"))
+SMS_STUCK_AFTER_SECONDS = float(os.environ.get("SMS_STUCK_AFTER_SECONDS", "120"))
+SMS_RATE_PER_SECOND = float(os.environ.get("SMS_RATE_PER_SECOND", "0"))  # 0: no limit
+SMS_RATE_BURST = float(os.environ.get("SMS_RATE_BURST", "0"))  # 0: one second's worth
+TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
+TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
+TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
+TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # only for a local fake provider
+TWILIO_STATUS_CALLBACK_BASE = os.environ.get(
+    "TWILIO_STATUS_CALLBACK_BASE", ""
+)  # e.g. https://omnihana.example.com
 KAKAO_MAP_JS_KEY = os.environ.get("KAKAO_MAP_JS_KEY", "")
 DEMO_PASSWORD_HINT = not PRODUCTION  # the login page shows the demo accounts only outside production
 
@@ -222,5 +269,5 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {"django.db.backends": {"level": "WARNING"}, "twilio.http_client": {"level": "WARNING"}},
 }

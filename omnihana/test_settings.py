@@ -13,4 +13,6 @@ if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
 # Argon2 is the production hasher (asserted in tests/customers/test_auth.py); MD5 keeps fixtures fast.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *PASSWORD_HASHERS]  # noqa: F405
 SMS_BACKEND = "memory"
+# In-process tests run tasks eagerly; tests/messaging/test_worker.py runs a real worker on Redis.
+CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -27,6 +27,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", include(me_patterns)),
     path("staff/", include(staff_patterns)),
+    path("messaging/", include("messaging.urls")),
     path("healthz", healthz_view, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

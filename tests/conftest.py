@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from customers.demo import DEMO_PASSWORD
 from customers.models import User
@@ -28,6 +29,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
     """The demo bank, built once per session; each `db` test runs in a transaction rolled back after it."""
     with django_db_blocker.unblock():
         seed_demo_bank()
+
+
+@pytest.fixture
+def frozen_now(monkeypatch):
+    """Call with an aware datetime: from then on django.utils.timezone.now() returns it."""
+
+    def travel(moment):
+        monkeypatch.setattr(timezone, "now", lambda: moment)
+
+    return travel
 
 
 @pytest.fixture

@@ -1,0 +1,140 @@
+"""Writes to consultations and bookings: rules, one transaction, outbox rows in the same transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import User
+from messaging.models import Purpose
+from messaging.services import message_enqueue
+
+from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Unavailability
+
+CANCEL_DEADLINE = dt.timedelta(hours=1)
+
+
+def booking_message_context(booking: Booking) -> dict[str, Any]:
+    return {
+        "starts_at": booking.starts_at,
+        "channel": booking.channel.name,
+        "branch": booking.branch.name if booking.branch else "",
+        "staff": booking.staff.name,
+    }
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    customer: User,
+    staff: User,
+    channel: Channel,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    main_category: MainCategory,
+    middle_category: MiddleCategory | None = None,
+    origin: Consultation | None = None,
+    branch=None,
+    note: str = "",
+    by: User,
+) -> Booking:
+    """Book a follow-up and promise its confirmation SMS in the same transaction.
+
+    Two people racing for one slot: the exclusion constraint lets exactly one insert through;
+    the other gets a ValidationError with code "slot_taken".
+    """
+    if starts_at <= timezone.now():
+        raise ValidationError(_("이미 지난 시간은 예약할 수 없습니다."), code="past")
+    # Lock the staff member's row: unavailability edits and bookings of one person take turns.
+    User.objects.select_for_update().filter(pk=staff.pk).first()
+    if Unavailability.objects.filter(staff=staff, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
+        raise ValidationError(_("담당 직원이 상담할 수 없는 시간입니다."), code="unavailable")
+    booking = Booking(
+        customer=customer,
+        staff=staff,
+        channel=channel,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        origin=origin,
+        branch=branch,
+        main_category=main_category,
+        middle_category=middle_category,
+        note=note,
+        created_by=by,
+    )
+    booking.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            booking.save()
+    except IntegrityError as exc:
+        if "booking_no_overlap" in str(exc):
+            raise ValidationError(
+                _("방금 다른 분이 예약한 시간입니다. 다른 시간을 선택해 주세요."), code="slot_taken"
+            ) from exc
+        raise
+    message_enqueue(
+        purpose=Purpose.BOOKING_CONFIRMED,
+        customer=customer,
+        key=f"booking:{booking.pk}:confirmed",
+        context=booking_message_context(booking),
+    )
+    return booking
+
+
+@transaction.atomic
+def booking_cancel(*, booking: Booking, by: User) -> Booking:
+    booking = (
+        Booking.objects.select_for_update()
+        .select_related("channel", "branch", "staff", "customer")
+        .get(pk=booking.pk)
+    )
+    if booking.status != Booking.Status.BOOKED:
+        raise ValidationError(_("이미 취소되었거나 끝난 예약입니다."), code="not_active")
+    if by.is_customer and booking.starts_at - timezone.now() < CANCEL_DEADLINE:
+        raise ValidationError(
+            _("상담 1시간 전부터는 취소할 수 없습니다. 영업점에 연락해 주세요."), code="too_late"
+        )
+    booking.status = Booking.Status.CANCELLED
+    booking.cancelled_at = timezone.now()
+    booking.save(update_fields=["status", "cancelled_at"])
+    message_enqueue(
+        purpose=Purpose.BOOKING_CANCELLED,
+        customer=booking.customer,
+        key=f"booking:{booking.pk}:cancelled",
+        context=booking_message_context(booking),
+    )
+    return booking
+
+
+def booking_reminders_enqueue(*, now: dt.datetime | None = None) -> int:
+    """Promise one same-day reminder per active booking that has not started yet.
+
+    Safe to run any number of times, on any number of beat processes: the key
+    booking:<id>:reminder:<date> admits one row per booking per day. Returns the bookings covered.
+    """
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    start_of_day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    bookings = (
+        Booking.objects.filter(
+            status=Booking.Status.BOOKED, starts_at__gt=now, starts_at__lt=start_of_day + dt.timedelta(days=1)
+        )
+        .select_related("customer__customer_profile", "channel", "branch", "staff")
+        .order_by("starts_at")
+    )
+    covered = 0
+    for booking in bookings.iterator(chunk_size=500):
+        with transaction.atomic():
+            message_enqueue(
+                purpose=Purpose.BOOKING_REMINDER,
+                customer=booking.customer,
+                key=f"booking:{booking.pk}:reminder:{local.date().isoformat()}",
+                context=booking_message_context(booking),
+            )
+        covered += 1
+    return covered

@@ -1,0 +1,319 @@
+"""The SMS outbox. A Message row is the promise; tasks only deliver it.
+
+Nothing is sent twice: a row is claimed with a conditional UPDATE before the provider is called,
+and a send whose outcome is unknown (timeout, lost worker) is looked up at the provider before
+anything is sent again. Nothing is lost: the row is written in the caller's transaction, and a
+periodic sweep picks up every row a lost task or a dead broker left behind.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from customers.models import User
+
+from .body import message_kind, render_body
+from .models import Message, MessageAttempt, Purpose
+from .phone import normalize_korean_mobile
+from .providers import PermanentError, ProviderTimeout, TransientError, get_provider
+from .providers.base import OutgoingSms
+from .ratelimit import wait_for_token
+
+logger = logging.getLogger(__name__)
+
+KST = dt.timezone(dt.timedelta(hours=9))
+MARKETING_PURPOSES = {Purpose.MARKETING}
+# A status only ever moves up this ladder (callbacks arrive repeated and out of order).
+STATUS_RANK = {
+    Message.Status.PENDING: 0,
+    Message.Status.SENDING: 1,
+    Message.Status.UNKNOWN: 1,
+    Message.Status.SENT: 2,
+    Message.Status.DELIVERED: 3,
+    Message.Status.FAILED: 3,
+}
+
+
+def quiet_hours_end(now: dt.datetime) -> dt.datetime | None:
+    """Advertising may not be sent 21:00–08:00 KST: the next 08:00 if `now` is inside, else None."""
+    local = now.astimezone(KST)
+    if 8 <= local.hour < 21:
+        return None
+    day = local.date() if local.hour < 8 else local.date() + dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(8, 0), tzinfo=KST)
+
+
+def _enqueue_delivery(message_id: int) -> None:
+    from .tasks import message_send_task
+
+    message_send_task.delay(message_id)
+
+
+def message_enqueue(
+    *,
+    purpose: str,
+    key: str,
+    context: dict[str, Any],
+    customer: User | None = None,
+    to_phone: str | None = None,
+) -> Message:
+    """Write the outbox row in the caller's transaction; delivery starts after commit.
+
+    The idempotency key makes this safe to call again: the existing row is returned untouched.
+    """
+    existing = Message.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    if to_phone is None:
+        if customer is None:
+            raise ValidationError(_("받는 사람이 없습니다."), code="no_recipient")
+        to_phone = customer.customer_profile.phone
+    to_phone = normalize_korean_mobile(to_phone)
+    not_before = None
+    if purpose in MARKETING_PURPOSES:
+        profile = getattr(customer, "customer_profile", None)
+        if profile is None or not profile.marketing_consent:
+            raise ValidationError(_("마케팅 수신에 동의하지 않은 손님입니다."), code="no_consent")
+        not_before = quiet_hours_end(timezone.now())
+    if customer is not None:
+        context = {"name": customer.name, **context}
+    body = render_body(purpose, context)
+    with transaction.atomic():
+        message, created = Message.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "purpose": purpose,
+                "customer": customer,
+                "to_phone": to_phone,
+                "body": body,
+                "kind": message_kind(body),
+                "not_before": not_before,
+            },
+        )
+    if created and not_before is None:
+        # robust: if the broker is down the caller's work still commits; the sweep delivers later.
+        transaction.on_commit(lambda: _enqueue_delivery(message.pk), robust=True)
+    return message
+
+
+def _backoff_seconds(attempts: int) -> float:
+    base = float(settings.SMS_RETRY_BASE_SECONDS)
+    delay = min(float(settings.SMS_RETRY_MAX_SECONDS), base * 2 ** max(0, attempts - 1))
+    return delay * random.uniform(0.8, 1.2)  # noqa: S311 - jitter, not security
+
+
+def _outgoing(message: Message) -> OutgoingSms:
+    return OutgoingSms(message_id=message.pk, to=message.to_phone, body=message.body, kind=message.kind)
+
+
+@dataclass(frozen=True)
+class DeliveryOutcome:
+    outcome: str  # not-claimed | rate-limited | sent | failed | retry | unknown
+    retry_in: float | None = None
+
+
+def _finish(
+    message_id: int, attempt: MessageAttempt, outcome: str, *, error: str = "", **fields: Any
+) -> None:
+    now = timezone.now()
+    Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
+        last_error=error, updated_at=now, **fields
+    )
+    attempt.finished_at = now
+    attempt.outcome = outcome
+    attempt.error = error
+    attempt.provider_message_id = fields.get("provider_message_id", "")
+    attempt.save(update_fields=["finished_at", "outcome", "error", "provider_message_id"])
+
+
+def message_deliver(message_id: int) -> DeliveryOutcome:
+    """Claim one pending, due message and hand it to the provider once."""
+    now = timezone.now()
+    claimed = (
+        Message.objects.filter(pk=message_id, status=Message.Status.PENDING)
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .update(status=Message.Status.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1)
+    )
+    if not claimed:
+        return DeliveryOutcome("not-claimed")
+    message = Message.objects.get(pk=message_id)
+    provider = get_provider()
+    if not wait_for_token(provider.name, max_wait=5.0):
+        Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
+            status=Message.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now()
+        )
+        return DeliveryOutcome("rate-limited", retry_in=1.0)
+    attempt = MessageAttempt.objects.create(message=message, outcome="sending")
+    try:
+        result = provider.send(_outgoing(message))
+    except PermanentError as exc:
+        _finish(message_id, attempt, "failed", error=str(exc), status=Message.Status.FAILED)
+        return DeliveryOutcome("failed")
+    except ProviderTimeout as exc:
+        _finish(message_id, attempt, "unknown", error=str(exc), status=Message.Status.UNKNOWN)
+        return DeliveryOutcome("unknown", retry_in=float(settings.SMS_SEND_TIMEOUT))
+    except TransientError as exc:
+        if message.attempts >= settings.SMS_MAX_ATTEMPTS:
+            _finish(
+                message_id,
+                attempt,
+                "failed",
+                error=f"{exc} (gave up after {message.attempts} attempts)",
+                status=Message.Status.FAILED,
+            )
+            return DeliveryOutcome("failed")
+        delay = _backoff_seconds(message.attempts)
+        _finish(
+            message_id,
+            attempt,
+            "retry",
+            error=str(exc),
+            status=Message.Status.PENDING,
+            not_before=timezone.now() + dt.timedelta(seconds=delay),
+        )
+        return DeliveryOutcome("retry", retry_in=delay)
+    _finish(
+        message_id,
+        attempt,
+        "sent",
+        status=Message.Status.SENT,
+        provider=provider.name,
+        provider_message_id=result.provider_message_id,
+        sent_at=timezone.now(),
+    )
+    return DeliveryOutcome("sent")
+
+
+def message_reconcile(message_id: int) -> str:
+    """Settle a message whose send may or may not have happened, by asking the provider.
+
+    Found there: it was sent (no second send). Not found after a grace period: it goes back
+    to pending and is sent again. Provider unreachable: it stays unknown for the next sweep.
+    """
+    message = Message.objects.filter(pk=message_id, status=Message.Status.UNKNOWN).first()
+    if message is None:
+        return "not-unknown"
+    provider = get_provider()
+    since = (message.claimed_at or message.created_at).timestamp()
+    try:
+        found = provider.lookup(_outgoing(message), since_epoch=since)
+    except TransientError as exc:
+        logger.warning("lookup of message %s failed: %s", message_id, exc)
+        return "lookup-failed"
+    now = timezone.now()
+    if found is not None:
+        Message.objects.filter(pk=message_id, status=Message.Status.UNKNOWN).update(
+            status=Message.Status.SENT,
+            provider=provider.name,
+            provider_message_id=found.provider_message_id,
+            sent_at=now,
+            updated_at=now,
+            last_error="",
+        )
+        return "found"
+    grace = dt.timedelta(seconds=2 * float(settings.SMS_SEND_TIMEOUT))
+    if message.claimed_at and now - message.claimed_at < grace:
+        return "wait"  # the provider may still be processing the request
+    if message.attempts >= settings.SMS_MAX_ATTEMPTS:
+        Message.objects.filter(pk=message_id, status=Message.Status.UNKNOWN).update(
+            status=Message.Status.FAILED,
+            updated_at=now,
+            last_error="not found at the provider; attempts used up",
+        )
+        return "failed"
+    Message.objects.filter(pk=message_id, status=Message.Status.UNKNOWN).update(
+        status=Message.Status.PENDING, updated_at=now, not_before=None
+    )
+    return "requeued"
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    requeued: int
+    stuck: int
+    reconciled: int
+
+
+def message_sweep(
+    *, pending_idle: float = 30.0, stuck_after: float | None = None, limit: int = 5000
+) -> SweepResult:
+    """Find rows that no task is working on and put them back on their way."""
+    from .tasks import message_reconcile_task, message_send_task
+
+    now = timezone.now()
+    stuck_after = float(settings.SMS_STUCK_AFTER_SECONDS if stuck_after is None else stuck_after)
+    # A worker that died between claim and outcome leaves 'sending': ambiguous, so 'unknown'.
+    stuck = Message.objects.filter(
+        status=Message.Status.SENDING, claimed_at__lt=now - dt.timedelta(seconds=stuck_after)
+    ).update(status=Message.Status.UNKNOWN, updated_at=now, last_error="worker lost while sending")
+    due = list(
+        Message.objects.filter(
+            status=Message.Status.PENDING, updated_at__lt=now - dt.timedelta(seconds=pending_idle)
+        )
+        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
+        .order_by("created_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    unknown = list(
+        Message.objects.filter(status=Message.Status.UNKNOWN)
+        .order_by("updated_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    for pk in due:
+        message_send_task.delay(pk)
+    for pk in unknown:
+        message_reconcile_task.delay(pk)
+    return SweepResult(requeued=len(due), stuck=stuck, reconciled=len(unknown))
+
+
+TWILIO_STATUS_MAP = {
+    "accepted": Message.Status.SENT,
+    "queued": Message.Status.SENT,
+    "sending": Message.Status.SENT,
+    "sent": Message.Status.SENT,
+    "delivered": Message.Status.DELIVERED,
+    "undelivered": Message.Status.FAILED,
+    "failed": Message.Status.FAILED,
+}
+
+
+def message_apply_provider_status(*, provider_message_id: str, provider_status: str, error: str = "") -> bool:
+    """Apply a delivery report; only ever moves a message forward. Returns whether it changed."""
+    new_status = TWILIO_STATUS_MAP.get(provider_status)
+    if new_status is None or not provider_message_id:
+        return False
+    lower = [status for status, rank in STATUS_RANK.items() if rank < STATUS_RANK[new_status]]
+    now = timezone.now()
+    fields: dict[str, Any] = {"status": new_status, "updated_at": now}
+    if new_status == Message.Status.DELIVERED:
+        fields["delivered_at"] = now
+    if new_status == Message.Status.FAILED:
+        fields["last_error"] = error or provider_status
+    changed = Message.objects.filter(provider_message_id=provider_message_id, status__in=lower).update(
+        **fields
+    )
+    return bool(changed)
+
+
+def message_retry(*, message: Message) -> Message:
+    """A person asks to try a failed message again."""
+    if message.status != Message.Status.FAILED:
+        raise ValidationError(_("실패한 메시지만 다시 보낼 수 있습니다."), code="not_failed")
+    with transaction.atomic():
+        Message.objects.filter(pk=message.pk, status=Message.Status.FAILED).update(
+            status=Message.Status.PENDING, not_before=None, attempts=0, updated_at=timezone.now()
+        )
+        transaction.on_commit(lambda: _enqueue_delivery(message.pk), robust=True)
+    message.refresh_from_db()
+    return message

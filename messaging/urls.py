@@ -1,0 +1,8 @@
+from django.urls import path
+
+from . import views
+
+app_name = "messaging"
+urlpatterns = [
+    path("twilio/status/", views.twilio_status_view, name="twilio_status"),
+]
