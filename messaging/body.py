@@ -16,10 +16,9 @@ from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from .encoding import LMS_MAX_BYTES, SMS_MAX_BYTES, euc_kr_length
 from .models import Message, MessageTemplate, Purpose
 
-SMS_MAX_BYTES = 90  # Korean carriers: 90 bytes in EUC-KR (about 45 Hangul)
-LMS_MAX_BYTES = 2000
 KST = dt.timezone(dt.timedelta(hours=9))
 
 _ENGINE = Engine(autoescape=False, libraries={})  # plain text; no {% load %} of any library
@@ -59,11 +58,6 @@ VARIABLES: dict[str, dict[str, Any]] = {
 }
 
 
-def euc_kr_length(text: str) -> int:
-    # Characters EUC-KR cannot hold (emoji) go out as '?', one byte each.
-    return len(text.encode("euc-kr", errors="replace"))
-
-
 def message_kind(text: str) -> str:
     return Message.Kind.SMS if euc_kr_length(text) <= SMS_MAX_BYTES else Message.Kind.LMS
 
@@ -100,5 +94,8 @@ def render_source(source: str, context: dict[str, Any]) -> str:
 def render_body(purpose: str, context: dict[str, Any]) -> str:
     body = render_source(template_source(purpose), context)
     if euc_kr_length(body) > LMS_MAX_BYTES:
-        raise ValidationError(_("메시지가 LMS 최대 길이(2,000바이트)를 넘습니다."), code="too_long")
+        raise ValidationError(
+            _("메시지가 LMS 최대 길이(%(n)s바이트)를 넘습니다.") % {"n": f"{LMS_MAX_BYTES:,}"},
+            code="too_long",
+        )
     return body

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .encoding import euc_kr_length
+from .phone import mask_korean_mobile
+
 
 class Purpose(models.TextChoices):
     OTP = "otp", _("인증번호")
@@ -64,14 +67,29 @@ class Message(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} → {self.to_phone} ({self.get_status_display()})"
+        return f"{self.get_purpose_display()} → {self.masked_phone} ({self.get_status_display()})"
+
+    @property
+    def masked_phone(self) -> str:
+        return mask_korean_mobile(self.to_phone)
+
+    @property
+    def body_bytes(self) -> int:
+        return euc_kr_length(self.body)
 
 
 class MessageAttempt(models.Model):
+    class Outcome(models.TextChoices):
+        SENDING = "sending", _("발송중")
+        SENT = "sent", _("발송 성공")
+        RETRY = "retry", _("일시 오류 · 재시도")
+        FAILED = "failed", _("실패")
+        UNKNOWN = "unknown", _("응답 없음 · 확인 필요")
+
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
     started_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    outcome = models.CharField(max_length=20)
+    outcome = models.CharField(max_length=20, choices=Outcome.choices)
     provider_message_id = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
 

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from customers.models import User
 
-from .body import message_kind, render_body
-from .models import Message, MessageAttempt, Purpose
+from .body import check_template_source, message_kind, render_body
+from .models import Message, MessageAttempt, MessageTemplate, Purpose
 from .phone import normalize_korean_mobile
 from .providers import PermanentError, ProviderTimeout, TransientError, get_provider
 from .providers.base import OutgoingSms
@@ -317,3 +317,16 @@ def message_retry(*, message: Message) -> Message:
         transaction.on_commit(lambda: _enqueue_delivery(message.pk), robust=True)
     message.refresh_from_db()
     return message
+
+
+def message_template_save(*, purpose: str, body: str, by: User) -> MessageTemplate:
+    check_template_source(body)
+    template, _created = MessageTemplate.objects.update_or_create(
+        purpose=purpose, defaults={"body": body, "updated_by": by}
+    )
+    return template
+
+
+def message_template_reset(*, purpose: str) -> None:
+    """Back to the file in templates/messaging/sms/."""
+    MessageTemplate.objects.filter(purpose=purpose).delete()

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from consultations import views as consultation_views
 from customers import views as customer_views
+from messaging import views as messaging_views
 
 from .health import healthz_view
 
@@ -17,6 +18,20 @@ me_patterns = (
 staff_patterns = (
     [
         path("", consultation_views.staff_today_view, name="today"),
+        path("messages/", messaging_views.message_list_view, name="messages"),
+        path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
+        path("messages/<int:pk>/retry/", messaging_views.message_retry_view, name="message_retry"),
+        path("messages/templates/", messaging_views.message_template_list_view, name="message_templates"),
+        path(
+            "messages/templates/<slug:purpose>/",
+            messaging_views.message_template_edit_view,
+            name="message_template_edit",
+        ),
+        path(
+            "messages/templates/<slug:purpose>/preview/",
+            messaging_views.message_template_preview_view,
+            name="message_template_preview",
+        ),
     ],
     "staff",
 )

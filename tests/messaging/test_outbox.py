@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_reminders_enqueue
-from messaging.body import euc_kr_length, message_kind
+from messaging.body import message_kind
+from messaging.encoding import euc_kr_length
 from messaging.models import Message, Purpose
 from messaging.phone import mask_korean_mobile, normalize_korean_mobile
 from messaging.services import message_deliver, message_enqueue, message_reconcile, message_sweep

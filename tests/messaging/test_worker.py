@@ -237,7 +237,7 @@ def test_a_booking_confirmation_is_delivered_by_the_worker(people, worker, fake_
     sms = fake_twilio.state.messages
     assert len(sms) == 1
     assert sms[0]["to"] == "+821023456789"
-    assert "상담이 예약되었습니다" in sms[0]["body"]
+    assert "상담 예약완료" in sms[0]["body"]
     assert confirmation(booking).provider_message_id == sms[0]["sid"]
 
 

@@ -30,9 +30,12 @@ from consultations.models import (
     MiddleCategory,
     Progress,
 )
+from consultations.services import booking_message_context
 from customers.demo import DEMO_PASSWORD
 from customers.models import CustomerProfile, StaffProfile, User
 from inquiries.models import Inquiry, Reply
+from messaging.body import message_kind, render_body
+from messaging.models import Message, Purpose
 
 GENERATED_PREFIX = "cust"  # generated customers are cust000001, cust000002, ...
 CHUNK = 50_000
@@ -271,6 +274,7 @@ class Command(BaseCommand):
             )
         self.seed_bookings(customers, staff, channels, middles, branches)
         self.seed_inquiries(customers, staff, middles)
+        self.seed_messages()
 
     def seed_bookings(
         self,
@@ -365,6 +369,46 @@ class Command(BaseCommand):
                     first_response_at=created + dt.timedelta(hours=3),
                     assignee=staff["hnv2001"],
                 )
+
+    def seed_messages(self) -> None:
+        """The confirmations the seeded bookings would have sent, and one failure to look at."""
+        for booking in Booking.objects.select_related(
+            "customer__customer_profile", "channel", "branch", "staff"
+        ):
+            body = render_body(
+                Purpose.BOOKING_CONFIRMED, {"name": booking.customer.name, **booking_message_context(booking)}
+            )
+            Message.objects.get_or_create(
+                idempotency_key=f"booking:{booking.pk}:confirmed",
+                defaults={
+                    "purpose": Purpose.BOOKING_CONFIRMED,
+                    "customer": booking.customer,
+                    "body": body,
+                    "to_phone": booking.customer.customer_profile.phone,
+                    "kind": message_kind(body),
+                    "status": Message.Status.DELIVERED,
+                    "attempts": 1,
+                    "provider": "console",
+                    "provider_message_id": f"console-seed-{booking.pk}",
+                    "sent_at": booking.created_at,
+                    "delivered_at": booking.created_at,
+                },
+            )
+        customer = User.objects.get(username="hanauser3")
+        Message.objects.get_or_create(
+            idempotency_key="seed:failed-example",
+            defaults={
+                "purpose": Purpose.INQUIRY_ANSWERED,
+                "customer": customer,
+                "to_phone": customer.customer_profile.phone,
+                "body": '[하나은행] 정민호님, 문의하신 "정기예금 중도해지 이율 문의"에 답변이 등록되었습니다.',
+                "kind": Message.Kind.LMS,
+                "status": Message.Status.FAILED,
+                "attempts": 5,
+                "provider": "twilio",
+                "last_error": "twilio 503 20503: Service unavailable (gave up after 5 attempts)",
+            },
+        )
 
     # --- generated bulk ---------------------------------------------------------------------
     def name(self) -> str:

@@ -1,0 +1,40 @@
+// Live preview of an SMS template: the server renders it with sample values (nothing is saved).
+(() => {
+  const form = document.getElementById("template-form");
+  if (!form) return;
+  const textarea = form.querySelector("textarea[name=body]");
+  const out = {
+    body: document.getElementById("preview-body"),
+    kind: document.getElementById("preview-kind"),
+    bytes: document.getElementById("preview-bytes"),
+    error: document.getElementById("preview-error"),
+  };
+  let timer = null;
+  let latest = 0;
+
+  async function refresh() {
+    const ticket = ++latest;
+    const data = new FormData();
+    data.append("body", textarea.value);
+    data.append("csrfmiddlewaretoken", form.querySelector("[name=csrfmiddlewaretoken]").value);
+    try {
+      const response = await fetch(form.dataset.previewUrl, { method: "POST", body: data, credentials: "same-origin" });
+      const result = await response.json();
+      if (ticket !== latest) return; // a newer keystroke already asked
+      out.error.textContent = result.ok ? "" : result.error;
+      if (result.ok) {
+        out.body.textContent = result.body;
+        out.kind.textContent = result.kind;
+        out.bytes.textContent = `${result.bytes} bytes`;
+      }
+    } catch (err) {
+      out.error.textContent = "미리보기를 불러오지 못했습니다.";
+    }
+  }
+
+  textarea.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 250);
+  });
+  refresh();
+})();
