@@ -153,7 +153,7 @@ def message_template_preview_view(request: HttpRequest, purpose: str) -> JsonRes
     purpose = _purpose_or_404(purpose)
     form = MessageTemplateForm(request.POST, purpose=purpose)
     if not form.is_valid():
-        return JsonResponse({"ok": False, "error": " ".join(form.errors.get("body", []))}, status=200)
+        return JsonResponse({"ok": False, "error": " ".join(str(e) for e in form.errors.get("body", []))})
     body = render_source(form.cleaned_data["body"], VARIABLES[purpose])
     return JsonResponse(
         {"ok": True, "body": body, "bytes": euc_kr_length(body), "kind": message_kind(body).upper()}
