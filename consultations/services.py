@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from customers.models import User
 from messaging.models import Purpose
-from messaging.services import message_enqueue
+from messaging.services import Outgoing, message_enqueue, message_enqueue_many
 
 from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Unavailability
 
@@ -111,7 +111,7 @@ def booking_cancel(*, booking: Booking, by: User) -> Booking:
     return booking
 
 
-def booking_reminders_enqueue(*, now: dt.datetime | None = None) -> int:
+def booking_reminders_enqueue(*, now: dt.datetime | None = None, batch: int = 500) -> int:
     """Promise one same-day reminder per active booking that has not started yet.
 
     Safe to run any number of times, on any number of beat processes: the key
@@ -128,13 +128,22 @@ def booking_reminders_enqueue(*, now: dt.datetime | None = None) -> int:
         .order_by("starts_at")
     )
     covered = 0
-    for booking in bookings.iterator(chunk_size=500):
-        with transaction.atomic():
-            message_enqueue(
-                purpose=Purpose.BOOKING_REMINDER,
-                customer=booking.customer,
+    chunk: list[Outgoing] = []
+    for booking in bookings.iterator(chunk_size=batch):
+        chunk.append(
+            Outgoing(
                 key=f"booking:{booking.pk}:reminder:{local.date().isoformat()}",
+                customer=booking.customer,
                 context=booking_message_context(booking),
             )
-        covered += 1
-    return covered
+        )
+        if len(chunk) == batch:
+            covered += _enqueue_reminders(chunk)
+            chunk = []
+    return covered + _enqueue_reminders(chunk)
+
+
+def _enqueue_reminders(chunk: list[Outgoing]) -> int:
+    with transaction.atomic():
+        message_enqueue_many(purpose=Purpose.BOOKING_REMINDER, items=chunk)
+    return len(chunk)

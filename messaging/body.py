@@ -91,8 +91,9 @@ def render_source(source: str, context: dict[str, Any]) -> str:
         return _ENGINE.from_string(source).render(Context(context)).strip()
 
 
-def render_body(purpose: str, context: dict[str, Any]) -> str:
-    body = render_source(template_source(purpose), context)
+def render_body(purpose: str, context: dict[str, Any], *, source: str | None = None) -> str:
+    """Render a purpose's template (pass `source` to render many with one template look-up)."""
+    body = render_source(template_source(purpose) if source is None else source, context)
     if euc_kr_length(body) > LMS_MAX_BYTES:
         raise ValidationError(
             _("메시지가 LMS 최대 길이(%(n)s바이트)를 넘습니다.") % {"n": f"{LMS_MAX_BYTES:,}"},

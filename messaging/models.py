@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .encoding import euc_kr_length
@@ -87,7 +88,7 @@ class MessageAttempt(models.Model):
         UNKNOWN = "unknown", _("응답 없음 · 확인 필요")
 
     message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attempt_log")
-    started_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
     outcome = models.CharField(max_length=20, choices=Outcome.choices)
     provider_message_id = models.CharField(max_length=64, blank=True)

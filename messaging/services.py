@@ -16,14 +16,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from customers.models import User
 
-from .body import check_template_source, message_kind, render_body
+from .body import check_template_source, message_kind, render_body, template_source
 from .models import Message, MessageAttempt, MessageTemplate, Purpose
 from .phone import normalize_korean_mobile
 from .providers import PermanentError, ProviderTimeout, TransientError, get_provider
@@ -107,6 +107,62 @@ def message_enqueue(
     return message
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for message_enqueue_many."""
+
+    key: str
+    customer: User | None
+    context: dict[str, Any]
+    to_phone: str | None = None
+
+
+def message_enqueue_many(*, purpose: str, items: list[Outgoing]) -> int:
+    """Many transactional messages of one purpose in one INSERT (the reminder job's path).
+
+    Rows whose key already exists are left as they are. Every row of the batch still pending
+    afterwards is handed to the workers once the caller's transaction commits; a task for a row
+    that is already claimed does nothing. Returns the number of rows handed over.
+    """
+    if purpose in MARKETING_PURPOSES:
+        raise ValueError("marketing messages need message_enqueue (consent and quiet hours)")
+    if not items:
+        return 0
+    source = template_source(purpose)
+    rows = []
+    for item in items:
+        phone = normalize_korean_mobile(item.to_phone or item.customer.customer_profile.phone)  # type: ignore[union-attr]
+        context = {"name": item.customer.name, **item.context} if item.customer else item.context
+        body = render_body(purpose, context, source=source)
+        rows.append(
+            Message(
+                idempotency_key=item.key,
+                purpose=purpose,
+                customer=item.customer,
+                to_phone=phone,
+                body=body,
+                kind=message_kind(body),
+            )
+        )
+    keys = [item.key for item in items]
+    with transaction.atomic():
+        Message.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+        due = list(
+            Message.objects.filter(
+                idempotency_key__in=keys, status=Message.Status.PENDING, not_before__isnull=True
+            ).values_list("pk", flat=True)
+        )
+    transaction.on_commit(lambda: _enqueue_deliveries(due), robust=True)
+    return len(due)
+
+
+def _enqueue_deliveries(message_ids: list[int]) -> None:
+    from .tasks import message_send_task
+
+    for pk in message_ids:
+        message_send_task.delay(pk)
+
+
 def _backoff_seconds(attempts: int) -> float:
     base = float(settings.SMS_RETRY_BASE_SECONDS)
     delay = min(float(settings.SMS_RETRY_MAX_SECONDS), base * 2 ** max(0, attempts - 1))
@@ -123,60 +179,76 @@ class DeliveryOutcome:
     retry_in: float | None = None
 
 
-def _finish(
-    message_id: int, attempt: MessageAttempt, outcome: str, *, error: str = "", **fields: Any
-) -> None:
+_CLAIM_SQL = """
+    UPDATE messaging_message
+    SET status = 'sending', claimed_at = %s, updated_at = %s, attempts = attempts + 1
+    WHERE id = %s AND status = 'pending' AND (not_before IS NULL OR not_before <= %s)
+    RETURNING to_phone, body, kind, attempts
+"""
+
+
+def _claim(message_id: int, now: dt.datetime) -> tuple[OutgoingSms, int] | None:
+    """Take the row for this worker: one conditional UPDATE, so of any number of racers one wins."""
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    with connection.cursor() as cursor:
+        cursor.execute(_CLAIM_SQL, [stamp, stamp, message_id, stamp])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    to_phone, body, kind, attempts = row
+    return OutgoingSms(message_id=message_id, to=to_phone, body=body, kind=kind), attempts
+
+
+def _finish(message_id: int, started: dt.datetime, outcome: str, *, error: str = "", **fields: Any) -> None:
     now = timezone.now()
     Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
         last_error=error, updated_at=now, **fields
     )
-    attempt.finished_at = now
-    attempt.outcome = outcome
-    attempt.error = error
-    attempt.provider_message_id = fields.get("provider_message_id", "")
-    attempt.save(update_fields=["finished_at", "outcome", "error", "provider_message_id"])
+    MessageAttempt.objects.create(
+        message_id=message_id,
+        started_at=started,
+        finished_at=now,
+        outcome=outcome,
+        error=error,
+        provider_message_id=fields.get("provider_message_id", ""),
+    )
 
 
 def message_deliver(message_id: int) -> DeliveryOutcome:
     """Claim one pending, due message and hand it to the provider once."""
-    now = timezone.now()
-    claimed = (
-        Message.objects.filter(pk=message_id, status=Message.Status.PENDING)
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .update(status=Message.Status.SENDING, claimed_at=now, updated_at=now, attempts=F("attempts") + 1)
-    )
-    if not claimed:
+    started = timezone.now()
+    claimed = _claim(message_id, started)
+    if claimed is None:
         return DeliveryOutcome("not-claimed")
-    message = Message.objects.get(pk=message_id)
+    sms, attempts = claimed
     provider = get_provider()
     if not wait_for_token(provider.name, max_wait=5.0):
         Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
             status=Message.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now()
         )
         return DeliveryOutcome("rate-limited", retry_in=1.0)
-    attempt = MessageAttempt.objects.create(message=message, outcome="sending")
     try:
-        result = provider.send(_outgoing(message))
+        result = provider.send(sms)
     except PermanentError as exc:
-        _finish(message_id, attempt, "failed", error=str(exc), status=Message.Status.FAILED)
+        _finish(message_id, started, "failed", error=str(exc), status=Message.Status.FAILED)
         return DeliveryOutcome("failed")
     except ProviderTimeout as exc:
-        _finish(message_id, attempt, "unknown", error=str(exc), status=Message.Status.UNKNOWN)
+        _finish(message_id, started, "unknown", error=str(exc), status=Message.Status.UNKNOWN)
         return DeliveryOutcome("unknown", retry_in=float(settings.SMS_SEND_TIMEOUT))
     except TransientError as exc:
-        if message.attempts >= settings.SMS_MAX_ATTEMPTS:
+        if attempts >= settings.SMS_MAX_ATTEMPTS:
             _finish(
                 message_id,
-                attempt,
+                started,
                 "failed",
-                error=f"{exc} (gave up after {message.attempts} attempts)",
+                error=f"{exc} (gave up after {attempts} attempts)",
                 status=Message.Status.FAILED,
             )
             return DeliveryOutcome("failed")
-        delay = _backoff_seconds(message.attempts)
+        delay = _backoff_seconds(attempts)
         _finish(
             message_id,
-            attempt,
+            started,
             "retry",
             error=str(exc),
             status=Message.Status.PENDING,
@@ -185,7 +257,7 @@ def message_deliver(message_id: int) -> DeliveryOutcome:
         return DeliveryOutcome("retry", retry_in=delay)
     _finish(
         message_id,
-        attempt,
+        started,
         "sent",
         status=Message.Status.SENT,
         provider=provider.name,
@@ -238,6 +310,15 @@ def message_reconcile(message_id: int) -> str:
     return "requeued"
 
 
+def _take_idle(rows: QuerySet[Message], now: dt.datetime, limit: int) -> list[int]:
+    """The ids of idle rows, touched so that a row still waiting in a long queue is handed out
+    again once per idle period rather than at every sweep."""
+    ids = list(rows.order_by("updated_at").values_list("pk", flat=True)[:limit])
+    if ids:
+        Message.objects.filter(pk__in=ids).update(updated_at=now)
+    return ids
+
+
 @dataclass(frozen=True)
 class SweepResult:
     requeued: int
@@ -246,29 +327,33 @@ class SweepResult:
 
 
 def message_sweep(
-    *, pending_idle: float = 30.0, stuck_after: float | None = None, limit: int = 5000
+    *, pending_idle: float | None = None, stuck_after: float | None = None, limit: int = 5000
 ) -> SweepResult:
     """Find rows that no task is working on and put them back on their way."""
     from .tasks import message_reconcile_task, message_send_task
 
     now = timezone.now()
+    pending_idle = float(settings.SMS_SWEEP_IDLE_SECONDS if pending_idle is None else pending_idle)
     stuck_after = float(settings.SMS_STUCK_AFTER_SECONDS if stuck_after is None else stuck_after)
     # A worker that died between claim and outcome leaves 'sending': ambiguous, so 'unknown'.
     stuck = Message.objects.filter(
         status=Message.Status.SENDING, claimed_at__lt=now - dt.timedelta(seconds=stuck_after)
     ).update(status=Message.Status.UNKNOWN, updated_at=now, last_error="worker lost while sending")
-    due = list(
-        Message.objects.filter(
-            status=Message.Status.PENDING, updated_at__lt=now - dt.timedelta(seconds=pending_idle)
-        )
-        .filter(Q(not_before__isnull=True) | Q(not_before__lte=now))
-        .order_by("created_at")
-        .values_list("pk", flat=True)[:limit]
+    idle_since = now - dt.timedelta(seconds=pending_idle)
+    due = _take_idle(
+        Message.objects.filter(status=Message.Status.PENDING, updated_at__lt=idle_since).filter(
+            Q(not_before__isnull=True) | Q(not_before__lte=now)
+        ),
+        now,
+        limit,
     )
-    unknown = list(
-        Message.objects.filter(status=Message.Status.UNKNOWN)
-        .order_by("updated_at")
-        .values_list("pk", flat=True)[:limit]
+    # 'unknown' rows are looked up at the provider: the ones stuck just now, and older ones again.
+    unknown = _take_idle(
+        Message.objects.filter(status=Message.Status.UNKNOWN).filter(
+            Q(updated_at__lt=idle_since) | Q(updated_at=now)
+        ),
+        now,
+        limit,
     )
     for pk in due:
         message_send_task.delay(pk)

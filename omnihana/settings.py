@@ -235,7 +235,12 @@ SMS_SEND_TIMEOUT = float(os.environ.get("SMS_SEND_TIMEOUT", "10"))
 SMS_MAX_ATTEMPTS = int(os.environ.get("SMS_MAX_ATTEMPTS", "5"))
 SMS_RETRY_BASE_SECONDS = float(os.environ.get("SMS_RETRY_BASE_SECONDS", "2"))
 SMS_RETRY_MAX_SECONDS = float(os.environ.get("SMS_RETRY_MAX_SECONDS", "300"))
-SMS_STUCK_AFTER_SECONDS = float(os.environ.get("SMS_STUCK_AFTER_SECONDS", "120"))
+SMS_STUCK_AFTER_SECONDS = float(
+    os.environ.get("SMS_STUCK_AFTER_SECONDS", "120")
+)  # 'sending' this long: worker lost
+SMS_SWEEP_IDLE_SECONDS = float(
+    os.environ.get("SMS_SWEEP_IDLE_SECONDS", "30")
+)  # 'pending' this long: task lost
 SMS_RATE_PER_SECOND = float(os.environ.get("SMS_RATE_PER_SECOND", "0"))  # 0: no limit
 SMS_RATE_BURST = float(os.environ.get("SMS_RATE_BURST", "0"))  # 0: one second's worth
 TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")

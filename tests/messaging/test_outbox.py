@@ -287,3 +287,16 @@ def test_no_reminder_for_cancelled_or_already_started_bookings(booking_today, ou
     Booking.objects.filter(pk=booking_today.pk).update(status=Booking.Status.CANCELLED)
     assert booking_reminders_enqueue(now=dt.datetime(2031, 3, 4, 8, 0, tzinfo=KST)) == 0
     assert not Message.objects.filter(purpose=Purpose.BOOKING_REMINDER).exists()
+
+
+def test_a_row_waiting_in_a_long_queue_is_handed_out_again_once_per_idle_period(db, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    message = Message.objects.create(idempotency_key="queued", purpose=Purpose.OTP, to_phone="+821023456789",
+                                     body="x", status=Message.Status.SENT)
+    waiting = Message.objects.create(idempotency_key="waiting", purpose=Purpose.OTP, to_phone="+821023456789",
+                                     body="y")
+    Message.objects.filter(pk=waiting.pk).update(updated_at=waiting.created_at - dt.timedelta(minutes=5))
+    first = message_sweep(pending_idle=60)
+    second = message_sweep(pending_idle=60)
+    assert (first.requeued, second.requeued) == (1, 0)
+    assert message.pk != waiting.pk
