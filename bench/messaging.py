@@ -109,7 +109,7 @@ class Pipeline:
         for worker in self.workers:
             worker.start()
         for worker in self.workers:
-            if not wait_for(lambda w=worker: w.log.exists() and b" ready." in w.log.read_bytes(), 60):
+            if not wait_for(lambda w=worker: _ready(w), 60):  # type: ignore[misc]
                 raise RuntimeError(f"{worker.name} did not start:\n{worker.log.read_text()[-2000:]}")
         self.beat.start()
 
@@ -124,6 +124,10 @@ class Pipeline:
         for child in [*self.workers, self.beat]:
             child.stop()
         self.redis.stop()
+
+
+def _ready(worker: Child) -> bool:
+    return worker.log.exists() and b" ready." in worker.log.read_bytes()
 
 
 def use_broker(url: str, queue: str) -> None:
@@ -213,6 +217,7 @@ def run_variant(
     latencies = [
         (sent - created).total_seconds() * 1000
         for created, sent in rows.filter(sent_at__isnull=False).values_list("created_at", "sent_at")
+        if sent is not None
     ]
     ids = {str(pk) for pk in rows.values_list("pk", flat=True)}
     stats = requests.get(f"{fake_url}/_stats", timeout=5).json()
@@ -250,7 +255,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument(
         "--variants",
-        default="prefork:2x3,threads:2x8",
+        default="threads:2x8,prefork:1x4",
         help="worker set-ups to compare, pool:PROCESSESxCONCURRENCY; the first also runs with faults",
     )
     parser.add_argument("--timeout", type=float, default=600)

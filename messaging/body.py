@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.template import Context, Engine, TemplateSyntaxError
+from django.template import Context, Engine, Template, TemplateSyntaxError
 from django.template.loader import get_template
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -85,10 +86,15 @@ def check_template_source(source: str) -> None:
         raise ValidationError(_("템플릿 문법 오류: %(error)s") % {"error": exc}, code="syntax") from exc
 
 
+@lru_cache(maxsize=64)
+def _compiled(source: str) -> Template:
+    return _ENGINE.from_string(source)  # keyed by the text itself, so an edited template is a new entry
+
+
 def render_source(source: str, context: dict[str, Any]) -> str:
     # Always Korean and Korean time, whatever language the person who triggered it uses.
     with translation.override("ko"), timezone.override(KST):
-        return _ENGINE.from_string(source).render(Context(context)).strip()
+        return _compiled(source).render(Context(context)).strip()
 
 
 def render_body(purpose: str, context: dict[str, Any], *, source: str | None = None) -> str:

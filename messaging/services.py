@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -157,10 +158,12 @@ def message_enqueue_many(*, purpose: str, items: list[Outgoing]) -> int:
 
 
 def _enqueue_deliveries(message_ids: list[int]) -> None:
-    from .tasks import message_send_task
+    """Hand rows to the workers in batches: one task claims and sends up to SMS_TASK_BATCH messages."""
+    from .tasks import message_send_batch_task
 
-    for pk in message_ids:
-        message_send_task.delay(pk)
+    size = int(settings.SMS_TASK_BATCH)
+    for start in range(0, len(message_ids), size):
+        message_send_batch_task.delay(message_ids[start : start + size])
 
 
 def _backoff_seconds(attempts: int) -> float:
@@ -182,29 +185,36 @@ class DeliveryOutcome:
 _CLAIM_SQL = """
     UPDATE messaging_message
     SET status = 'sending', claimed_at = %s, updated_at = %s, attempts = attempts + 1
-    WHERE id = %s AND status = 'pending' AND (not_before IS NULL OR not_before <= %s)
-    RETURNING to_phone, body, kind, attempts
+    WHERE id IN ({ids}) AND status = 'pending' AND (not_before IS NULL OR not_before <= %s)
+    RETURNING id, to_phone, body, kind, attempts
 """
+NOT_CLAIMED = DeliveryOutcome("not-claimed")
 
 
-def _claim(message_id: int, now: dt.datetime) -> tuple[OutgoingSms, int] | None:
-    """Take the row for this worker: one conditional UPDATE, so of any number of racers one wins."""
+def _claim(message_ids: Sequence[int], now: dt.datetime) -> list[tuple[OutgoingSms, int]]:
+    """Take the rows for this worker in one conditional UPDATE: of any number of racers, one wins each row."""
     stamp = connection.ops.adapt_datetimefield_value(now)
+    sql = _CLAIM_SQL.format(ids=", ".join(["%s"] * len(message_ids)))
     with connection.cursor() as cursor:
-        cursor.execute(_CLAIM_SQL, [stamp, stamp, message_id, stamp])
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    to_phone, body, kind, attempts = row
-    return OutgoingSms(message_id=message_id, to=to_phone, body=body, kind=kind), attempts
+        cursor.execute(sql, [stamp, stamp, *message_ids, stamp])
+        rows = {row[0]: row for row in cursor.fetchall()}
+    return [
+        (OutgoingSms(message_id=pk, to=rows[pk][1], body=rows[pk][2], kind=rows[pk][3]), rows[pk][4])
+        for pk in message_ids
+        if pk in rows
+    ]
 
 
-def _finish(message_id: int, started: dt.datetime, outcome: str, *, error: str = "", **fields: Any) -> None:
+def _record(
+    message_id: int, started: dt.datetime, outcome: str, *, error: str = "", **fields: Any
+) -> MessageAttempt:
+    """Write the outcome on the row at once (a crash later in the batch cannot lose it); the attempt
+    log entry is returned for one bulk insert at the end."""
     now = timezone.now()
     Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
         last_error=error, updated_at=now, **fields
     )
-    MessageAttempt.objects.create(
+    return MessageAttempt(
         message_id=message_id,
         started_at=started,
         finished_at=now,
@@ -214,49 +224,36 @@ def _finish(message_id: int, started: dt.datetime, outcome: str, *, error: str =
     )
 
 
-def message_deliver(message_id: int) -> DeliveryOutcome:
-    """Claim one pending, due message and hand it to the provider once."""
+def _send_one(provider: Any, sms: OutgoingSms, attempts: int) -> tuple[DeliveryOutcome, MessageAttempt]:
     started = timezone.now()
-    claimed = _claim(message_id, started)
-    if claimed is None:
-        return DeliveryOutcome("not-claimed")
-    sms, attempts = claimed
-    provider = get_provider()
-    if not wait_for_token(provider.name, max_wait=5.0):
-        Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
-            status=Message.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now()
-        )
-        return DeliveryOutcome("rate-limited", retry_in=1.0)
+    pk = sms.message_id
     try:
         result = provider.send(sms)
     except PermanentError as exc:
-        _finish(message_id, started, "failed", error=str(exc), status=Message.Status.FAILED)
-        return DeliveryOutcome("failed")
+        return DeliveryOutcome("failed"), _record(
+            pk, started, "failed", error=str(exc), status=Message.Status.FAILED
+        )
     except ProviderTimeout as exc:
-        _finish(message_id, started, "unknown", error=str(exc), status=Message.Status.UNKNOWN)
-        return DeliveryOutcome("unknown", retry_in=float(settings.SMS_SEND_TIMEOUT))
+        attempt = _record(pk, started, "unknown", error=str(exc), status=Message.Status.UNKNOWN)
+        return DeliveryOutcome("unknown", retry_in=float(settings.SMS_SEND_TIMEOUT)), attempt
     except TransientError as exc:
         if attempts >= settings.SMS_MAX_ATTEMPTS:
-            _finish(
-                message_id,
-                started,
-                "failed",
-                error=f"{exc} (gave up after {attempts} attempts)",
-                status=Message.Status.FAILED,
+            error = f"{exc} (gave up after {attempts} attempts)"
+            return DeliveryOutcome("failed"), _record(
+                pk, started, "failed", error=error, status=Message.Status.FAILED
             )
-            return DeliveryOutcome("failed")
         delay = _backoff_seconds(attempts)
-        _finish(
-            message_id,
+        attempt = _record(
+            pk,
             started,
             "retry",
             error=str(exc),
             status=Message.Status.PENDING,
             not_before=timezone.now() + dt.timedelta(seconds=delay),
         )
-        return DeliveryOutcome("retry", retry_in=delay)
-    _finish(
-        message_id,
+        return DeliveryOutcome("retry", retry_in=delay), attempt
+    attempt = _record(
+        pk,
         started,
         "sent",
         status=Message.Status.SENT,
@@ -264,7 +261,35 @@ def message_deliver(message_id: int) -> DeliveryOutcome:
         provider_message_id=result.provider_message_id,
         sent_at=timezone.now(),
     )
-    return DeliveryOutcome("sent")
+    return DeliveryOutcome("sent"), attempt
+
+
+def message_deliver_many(message_ids: Sequence[int]) -> dict[int, DeliveryOutcome]:
+    """Claim the pending, due messages among `message_ids` and hand each to the provider once."""
+    outcomes = dict.fromkeys(message_ids, NOT_CLAIMED)
+    if not message_ids:
+        return outcomes
+    claimed = _claim(message_ids, timezone.now())
+    provider = get_provider()
+    log: list[MessageAttempt] = []
+    for index, (sms, attempts) in enumerate(claimed):
+        if not wait_for_token(provider.name, max_wait=5.0):
+            # Over the provider's rate: give back this and every later claim, untried.
+            rest = [s.message_id for s, _ in claimed[index:]]
+            Message.objects.filter(pk__in=rest, status=Message.Status.SENDING).update(
+                status=Message.Status.PENDING, attempts=F("attempts") - 1, updated_at=timezone.now()
+            )
+            outcomes.update(dict.fromkeys(rest, DeliveryOutcome("rate-limited", retry_in=1.0)))
+            break
+        outcomes[sms.message_id], attempt = _send_one(provider, sms, attempts)
+        log.append(attempt)
+    MessageAttempt.objects.bulk_create(log)
+    return outcomes
+
+
+def message_deliver(message_id: int) -> DeliveryOutcome:
+    """Claim one pending, due message and hand it to the provider once."""
+    return message_deliver_many([message_id])[message_id]
 
 
 def message_reconcile(message_id: int) -> str:
@@ -330,7 +355,7 @@ def message_sweep(
     *, pending_idle: float | None = None, stuck_after: float | None = None, limit: int = 5000
 ) -> SweepResult:
     """Find rows that no task is working on and put them back on their way."""
-    from .tasks import message_reconcile_task, message_send_task
+    from .tasks import message_reconcile_task
 
     now = timezone.now()
     pending_idle = float(settings.SMS_SWEEP_IDLE_SECONDS if pending_idle is None else pending_idle)
@@ -355,8 +380,7 @@ def message_sweep(
         now,
         limit,
     )
-    for pk in due:
-        message_send_task.delay(pk)
+    _enqueue_deliveries(due)
     for pk in unknown:
         message_reconcile_task.delay(pk)
     return SweepResult(requeued=len(due), stuck=stuck, reconciled=len(unknown))

@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from .services import message_deliver, message_reconcile, message_sweep
+from .services import DeliveryOutcome, message_deliver_many, message_reconcile, message_sweep
+
+
+def _follow_up(message_id: int, result: DeliveryOutcome) -> None:
+    # Fast paths only: if a scheduled task is lost, the sweep finds the row due anyway.
+    if result.retry_in is None:
+        return
+    if result.outcome in {"retry", "rate-limited"}:
+        message_send_task.apply_async((message_id,), countdown=result.retry_in)
+    elif result.outcome == "unknown":
+        message_reconcile_task.apply_async((message_id,), countdown=result.retry_in)
 
 
 @shared_task(name="messaging.send", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
 def message_send_task(message_id: int) -> str:
-    result = message_deliver(message_id)
-    if result.outcome in {"retry", "rate-limited"} and result.retry_in is not None:
-        # Fast path only: if this scheduled task is lost, the sweep finds the row due anyway.
-        message_send_task.apply_async((message_id,), countdown=result.retry_in)
-    elif result.outcome == "unknown" and result.retry_in is not None:
-        message_reconcile_task.apply_async((message_id,), countdown=result.retry_in)
-    return result.outcome
+    return message_send_batch_task([message_id])[str(message_id)]
+
+
+@shared_task(name="messaging.send_batch", acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def message_send_batch_task(message_ids: list[int]) -> dict[str, str]:
+    outcomes = message_deliver_many(message_ids)
+    for pk, result in outcomes.items():
+        _follow_up(pk, result)
+    return {str(pk): result.outcome for pk, result in outcomes.items()}
 
 
 @shared_task(name="messaging.reconcile", acks_late=True, reject_on_worker_lost=True, ignore_result=True)

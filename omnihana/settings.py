@@ -238,6 +238,7 @@ SMS_RETRY_MAX_SECONDS = float(os.environ.get("SMS_RETRY_MAX_SECONDS", "300"))
 SMS_STUCK_AFTER_SECONDS = float(
     os.environ.get("SMS_STUCK_AFTER_SECONDS", "120")
 )  # 'sending' this long: worker lost
+SMS_TASK_BATCH = int(os.environ.get("SMS_TASK_BATCH", "50"))  # messages per delivery task in bulk sends
 SMS_SWEEP_IDLE_SECONDS = float(
     os.environ.get("SMS_SWEEP_IDLE_SECONDS", "30")
 )  # 'pending' this long: task lost
@@ -247,6 +248,7 @@ TWILIO_ACCOUNT_SID = os.environ.get("TWILIO_ACCOUNT_SID", "")
 TWILIO_AUTH_TOKEN = os.environ.get("TWILIO_AUTH_TOKEN", "")
 TWILIO_FROM_NUMBER = os.environ.get("TWILIO_FROM_NUMBER", "")
 TWILIO_API_BASE = os.environ.get("TWILIO_API_BASE", "")  # only for a local fake provider
+TWILIO_HTTPS_PROXY = os.environ.get("TWILIO_HTTPS_PROXY", "")  # e.g. http://proxy.bank.internal:3128
 TWILIO_STATUS_CALLBACK_BASE = os.environ.get(
     "TWILIO_STATUS_CALLBACK_BASE", ""
 )  # e.g. https://omnihana.example.com

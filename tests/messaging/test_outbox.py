@@ -291,10 +291,16 @@ def test_no_reminder_for_cancelled_or_already_started_bookings(booking_today, ou
 
 def test_a_row_waiting_in_a_long_queue_is_handed_out_again_once_per_idle_period(db, settings):
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    message = Message.objects.create(idempotency_key="queued", purpose=Purpose.OTP, to_phone="+821023456789",
-                                     body="x", status=Message.Status.SENT)
-    waiting = Message.objects.create(idempotency_key="waiting", purpose=Purpose.OTP, to_phone="+821023456789",
-                                     body="y")
+    message = Message.objects.create(
+        idempotency_key="queued",
+        purpose=Purpose.OTP,
+        to_phone="+821023456789",
+        body="x",
+        status=Message.Status.SENT,
+    )
+    waiting = Message.objects.create(
+        idempotency_key="waiting", purpose=Purpose.OTP, to_phone="+821023456789", body="y"
+    )
     Message.objects.filter(pk=waiting.pk).update(updated_at=waiting.created_at - dt.timedelta(minutes=5))
     first = message_sweep(pending_idle=60)
     second = message_sweep(pending_idle=60)
