@@ -14,9 +14,11 @@ from customers.models import User
 from messaging.models import Purpose
 from messaging.services import Outgoing, message_enqueue, message_enqueue_many
 
-from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Unavailability
+from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory
+from .slots import slot_check
 
 CANCEL_DEADLINE = dt.timedelta(hours=1)
+BRANCH_VISIT = "branch"  # the channel code of a visit to a branch
 
 
 def booking_message_context(booking: Booking) -> dict[str, Any]:
@@ -39,7 +41,6 @@ def booking_create(
     main_category: MainCategory,
     middle_category: MiddleCategory | None = None,
     origin: Consultation | None = None,
-    branch=None,
     note: str = "",
     by: User,
 ) -> Booking:
@@ -48,12 +49,9 @@ def booking_create(
     Two people racing for one slot: the exclusion constraint lets exactly one insert through;
     the other gets a ValidationError with code "slot_taken".
     """
-    if starts_at <= timezone.now():
-        raise ValidationError(_("이미 지난 시간은 예약할 수 없습니다."), code="past")
     # Lock the staff member's row: unavailability edits and bookings of one person take turns.
     User.objects.select_for_update().filter(pk=staff.pk).first()
-    if Unavailability.objects.filter(staff=staff, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
-        raise ValidationError(_("담당 직원이 상담할 수 없는 시간입니다."), code="unavailable")
+    slot_check(staff=staff, starts_at=starts_at, ends_at=ends_at)
     booking = Booking(
         customer=customer,
         staff=staff,
@@ -61,7 +59,8 @@ def booking_create(
         starts_at=starts_at,
         ends_at=ends_at,
         origin=origin,
-        branch=branch,
+        # A branch visit happens at the staff member's branch; phone and video need no place.
+        branch=staff.staff_profile.branch if channel.code == BRANCH_VISIT else None,
         main_category=main_category,
         middle_category=middle_category,
         note=note,
@@ -89,7 +88,7 @@ def booking_create(
 @transaction.atomic
 def booking_cancel(*, booking: Booking, by: User) -> Booking:
     booking = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .select_related("channel", "branch", "staff", "customer")
         .get(pk=booking.pk)
     )

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from customers.demo import DEMO_PASSWORD
 from customers.models import User
+from messaging.providers import memory
 
 
 def seed_demo_bank(consultations: int = 200, customers: int = 60) -> str:
@@ -39,6 +40,14 @@ def frozen_now(monkeypatch):
         monkeypatch.setattr(timezone, "now", lambda: moment)
 
     return travel
+
+
+@pytest.fixture
+def outbox():
+    """SMS the in-memory provider 'sent' during the test."""
+    memory.outbox.clear()
+    yield memory.outbox
+    memory.outbox.clear()
 
 
 @pytest.fixture

@@ -3,16 +3,8 @@ from __future__ import annotations
 import pytest
 
 from messaging.fake_twilio import FakeTwilio
-from messaging.providers import memory
 
 TWILIO_TEST_TOKEN = "test-auth-token"  # noqa: S105 - a made-up token for the local fake
-
-
-@pytest.fixture
-def outbox():
-    memory.outbox.clear()
-    yield memory.outbox
-    memory.outbox.clear()
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ import redis
 from django.db import connection, transaction
 from django.utils import timezone
 
+from consultations.business_days import next_business_day
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_create
 from customers.models import User
@@ -206,7 +207,6 @@ def book(customer: User, staff: User, start: dt.datetime) -> Booking:
             ends_at=start + dt.timedelta(minutes=30),
             main_category=middle.main,
             middle_category=middle,
-            branch=staff.staff_profile.branch,
             by=customer,
         )
 
@@ -216,7 +216,7 @@ def confirmation(booking: Booking) -> Message:
 
 
 def next_week(hour: int) -> dt.datetime:
-    day = timezone.localdate() + dt.timedelta(days=7)
+    day = next_business_day(timezone.localdate() + dt.timedelta(days=7))
     return dt.datetime.combine(day, dt.time(hour, 0), tzinfo=timezone.get_current_timezone())
 
 
