@@ -1,29 +1,384 @@
 from __future__ import annotations
 
-from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils import timezone
+import datetime as dt
+import json
 
-from customers.roles import customer_required, staff_required
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from customers.access import customer_get_for_user
+from customers.models import User
+from customers.roles import AuthenticatedRequest, customer_required, staff_required
+from customers.selectors import favourite_customers
 from inquiries.selectors import inquiry_queue_counts
 
-from .selectors import booking_list_for_staff_on, consultation_list_for_customer
+from .access import (
+    booking_get_for_user,
+    calendar_staff_for_user,
+    consultation_get_for_user,
+    unavailability_get_for_user,
+)
+from .business_days import next_business_day
+from .export import csv_stream, xlsx_file
+from .forms import BookingOutcomeForm, ConsultationForm, ConsultationSearchForm, StaffBookingForm
+from .models import Channel, Consultation
+from .search import consultation_export_rows, consultation_page
+from .selectors import booking_list_for_staff_on, calendar_events, consultation_list_for_customer
+from .services import (
+    booking_create,
+    consultation_record,
+    consultation_update,
+    unavailability_create,
+    unavailability_delete,
+    unavailability_move,
+)
+from .slots import free_slots
 
 
 @customer_required
-def me_home_view(request: HttpRequest) -> HttpResponse:
-    consultations = consultation_list_for_customer(customer=request.user)  # type: ignore[arg-type]
+def me_home_view(request: AuthenticatedRequest) -> HttpResponse:
+    consultations = consultation_list_for_customer(customer=request.user)
     page = Paginator(consultations, 20).get_page(request.GET.get("page"))
     return render(request, "consultations/me_home.html", {"page": page})
 
 
 @staff_required
-def staff_today_view(request: HttpRequest) -> HttpResponse:
+def staff_today_view(request: AuthenticatedRequest) -> HttpResponse:
     today = timezone.localdate()
-    bookings = booking_list_for_staff_on(staff=request.user, day=today)  # type: ignore[arg-type]
+    bookings = booking_list_for_staff_on(staff=request.user, day=today)
     return render(
         request,
         "consultations/staff_today.html",
-        {"today": today, "bookings": bookings, "queue": inquiry_queue_counts()},
+        {
+            "today": today,
+            "bookings": bookings,
+            "queue": inquiry_queue_counts(),
+            "favourites": favourite_customers(staff=request.user)[:10],
+        },
     )
+
+
+# --- consultation search --------------------------------------------------------------------------
+@staff_required
+def consultation_search_view(request: AuthenticatedRequest) -> HttpResponse:
+    today = timezone.localdate()
+    # Without a query: the last three months, newest first.
+    params = request.GET or {
+        "date_from": (today - dt.timedelta(days=90)).isoformat(),
+        "date_to": today.isoformat(),
+    }
+    form = ConsultationSearchForm(params)
+    rows: list[Consultation] = []
+    next_cursor: str | None = None
+    if form.is_valid():
+        rows, next_cursor = consultation_page(form.filters(), cursor=request.GET.get("after", ""))
+    query = request.GET.copy()
+    query.pop("after", None)
+    return render(
+        request,
+        "consultations/consultation_search.html",
+        {
+            "form": form,
+            "rows": rows,
+            "next_cursor": next_cursor,
+            "query": query.urlencode(),
+            "is_first_page": not request.GET.get("after"),
+        },
+    )
+
+
+@staff_required
+def consultation_export_view(request: AuthenticatedRequest, fmt: str) -> HttpResponseBase:
+    if fmt not in ("csv", "xlsx"):
+        raise Http404
+    form = ConsultationSearchForm(request.GET)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or _("검색 조건을 확인해 주세요.")
+        )
+        return redirect("staff:consultations")
+    filters = form.filters()
+    audit_record(
+        request=request,
+        action=AuditEntry.Action.EXPORT,
+        target=f"consultations.{fmt}",
+        detail={"filters": request.GET.dict()},
+    )
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    rows = consultation_export_rows(filters)
+    if fmt == "xlsx":
+        return FileResponse(
+            xlsx_file(rows),
+            as_attachment=True,
+            filename=f"consultations-{stamp}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(csv_stream(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="consultations-{stamp}.csv"'
+    return response
+
+
+# --- notes ------------------------------------------------------------------------------------
+@staff_required
+def consultation_create_view(request: AuthenticatedRequest, customer_id: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=customer_id)
+    booking = None
+    if request.GET.get("booking") or request.POST.get("booking"):
+        booking = booking_get_for_user(
+            user=request.user, pk=int(request.GET.get("booking") or request.POST["booking"])
+        )
+    initial = {}
+    if booking is not None:
+        initial = {
+            "main_category": booking.main_category_id,
+            "middle_category": booking.middle_category_id,
+            "channel": booking.channel_id,
+            "title": f"{booking.main_category.name} 추가상담",
+        }
+    elif request.user.staff_profile:
+        initial = {"channel": request.user.staff_profile.channel_id}
+    form = ConsultationForm(request.POST or None, initial=initial)
+    outcome_form = BookingOutcomeForm(request.POST or None) if booking else None
+    if request.method == "POST" and form.is_valid() and (outcome_form is None or outcome_form.is_valid()):
+        try:
+            consultation = consultation_record(
+                customer=customer,
+                staff=request.user,
+                data=form.cleaned_data,
+                booking=booking,
+                booking_outcome=outcome_form.cleaned_data["outcome"] if outcome_form else "",
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            audit_record(
+                request=request,
+                action=AuditEntry.Action.CREATE,
+                customer=customer,
+                target=f"consultation {consultation.pk}",
+            )
+            messages.success(request, _("상담 기록을 저장했습니다."))
+            return redirect("staff:customer_detail", pk=customer.pk)
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {
+            "form": form,
+            "outcome_form": outcome_form,
+            "customer": customer,
+            "booking": booking,
+        },
+    )
+
+
+@staff_required
+def consultation_edit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    consultation = consultation_get_for_user(user=request.user, pk=pk)
+    form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=pk))
+    if request.method == "POST" and form.is_valid():
+        consultation_update(consultation=consultation, data=form.cleaned_data, by=request.user)
+        audit_record(
+            request=request,
+            action=AuditEntry.Action.UPDATE,
+            customer=consultation.customer,
+            target=f"consultation {consultation.pk}",
+        )
+        messages.success(request, _("상담 기록을 수정했습니다."))
+        return redirect("staff:customer_detail", pk=consultation.customer_id)
+    if request.method == "GET":
+        audit_record(
+            request=request,
+            action=AuditEntry.Action.VIEW,
+            customer=consultation.customer,
+            target=f"consultation {consultation.pk}",
+        )
+    return render(
+        request,
+        "consultations/consultation_form.html",
+        {
+            "form": form,
+            "customer": consultation.customer,
+            "consultation": consultation,
+            "revisions": consultation.revisions.select_related("edited_by"),
+        },
+    )
+
+
+# --- booking on the customer's behalf -------------------------------------------------------------
+def _picker_days(staff: User, start: dt.date, count: int = 5) -> list[tuple[dt.date, list]]:
+    first = next_business_day(start)
+    span = free_slots(staff=staff, start_day=first, days=count + 9)
+    days = [(day, slots) for day, slots in span.items() if slots or day.weekday() < 5]
+    return [(day, slots) for day, slots in days if next_business_day(day) == day][:count]
+
+
+@staff_required
+def staff_booking_create_view(request: AuthenticatedRequest, customer_id: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=customer_id)
+    origin = None
+    origin_id = request.GET.get("origin") or request.POST.get("origin")
+    if origin_id and origin_id.isdigit():
+        origin = consultation_get_for_user(user=request.user, pk=int(origin_id))
+        if origin.customer_id != customer.pk:
+            raise PermissionDenied
+    defaults = {
+        "staff": (origin.staff_id if origin and origin.staff.role != User.Role.MANAGER else None)
+        or (request.user.pk if request.user.role != User.Role.MANAGER else None),
+        "channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
+        "main_category": origin.main_category_id if origin else None,
+    }
+    data = request.POST if request.method == "POST" else {**defaults, **request.GET.dict(), "slot": None}
+    form = StaffBookingForm(data if (request.method == "POST" or request.GET) else None, initial=defaults)
+    start = parse_date(request.GET.get("start", "") or request.POST.get("start", "")) or timezone.localdate()
+    staff = (
+        User.objects.filter(role__in=[User.Role.TELLER, User.Role.AGENT])
+        .select_related("staff_profile__branch")
+        .filter(pk=(data.get("staff") or defaults["staff"] or 0))
+        .first()
+    )
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["slot"]:
+        slot = form.cleaned_data["slot"]
+        try:
+            booking = booking_create(
+                customer=customer,
+                staff=form.cleaned_data["staff"],
+                channel=form.cleaned_data["channel"],
+                starts_at=slot,
+                ends_at=slot + dt.timedelta(minutes=30),
+                main_category=form.cleaned_data["main_category"],
+                middle_category=origin.middle_category if origin else None,
+                origin=origin,
+                note=form.cleaned_data["note"],
+                by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            audit_record(
+                request=request,
+                action=AuditEntry.Action.CREATE,
+                customer=customer,
+                target=f"booking {booking.pk}",
+            )
+            messages.success(
+                request,
+                _("%(time)s 추가상담을 예약했습니다. 손님께 확인 문자를 보냅니다.")
+                % {"time": timezone.localtime(booking.starts_at).strftime("%m/%d %H:%M")},
+            )
+            return redirect("staff:customer_detail", pk=customer.pk)
+    return render(
+        request,
+        "consultations/staff_booking_form.html",
+        {
+            "form": form,
+            "customer": customer,
+            "origin": origin,
+            "staff": staff,
+            "start": start,
+            "days": _picker_days(staff, start) if staff else [],
+            "prev_start": start - dt.timedelta(days=7),
+            "next_start": start + dt.timedelta(days=7),
+        },
+    )
+
+
+# --- calendar -----------------------------------------------------------------------------------
+@staff_required
+def calendar_view(request: AuthenticatedRequest) -> HttpResponse:
+    user: User = request.user
+    staff_id = request.GET.get("staff")
+    staff = calendar_staff_for_user(
+        user=user, staff_id=int(staff_id) if staff_id and staff_id.isdigit() else None
+    )
+    choices = []
+    if user.is_manager:
+        choices = list(
+            User.objects.filter(role__in=[User.Role.TELLER, User.Role.AGENT], is_active=True)
+            .select_related("staff_profile__branch")
+            .order_by("staff_profile__branch__code", "name")
+        )
+    return render(
+        request,
+        "consultations/calendar.html",
+        {
+            "calendar_staff": staff,
+            "staff_choices": choices,
+            "first_day": next_business_day(timezone.localdate()),
+        },
+    )
+
+
+def _moment(value: str) -> dt.datetime | None:
+    moment = parse_datetime(value or "")
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else timezone.make_aware(moment)
+
+
+@staff_required
+def calendar_events_view(request: AuthenticatedRequest) -> JsonResponse:
+    staff_id = request.GET.get("staff")
+    staff = calendar_staff_for_user(
+        user=request.user, staff_id=int(staff_id) if staff_id and staff_id.isdigit() else None
+    )
+    start, end = _moment(request.GET.get("start", "")), _moment(request.GET.get("end", ""))
+    if start is None or end is None or end <= start or end - start > dt.timedelta(days=62):
+        return JsonResponse({"error": _("기간이 올바르지 않습니다.")}, status=400)
+    return JsonResponse(calendar_events(staff=staff, start=start, end=end, viewer=request.user), safe=False)
+
+
+def _block_payload(request: HttpRequest) -> tuple[dt.datetime, dt.datetime, str]:
+    try:
+        body = json.loads(request.body or b"{}")
+    except json.JSONDecodeError as exc:
+        raise ValidationError(_("요청 형식이 올바르지 않습니다."), code="json") from exc
+    start, end = _moment(str(body.get("start", ""))), _moment(str(body.get("end", "")))
+    if start is None or end is None:
+        raise ValidationError(_("시작과 끝 시간을 알 수 없습니다."), code="time")
+    return start, end, str(body.get("reason", ""))
+
+
+@staff_required
+@require_POST
+def calendar_block_create_view(request: AuthenticatedRequest) -> JsonResponse:
+    staff_id = request.GET.get("staff")
+    staff = calendar_staff_for_user(
+        user=request.user, staff_id=int(staff_id) if staff_id and staff_id.isdigit() else None
+    )
+    try:
+        start, end, reason = _block_payload(request)
+        block = unavailability_create(staff=staff, starts_at=start, ends_at=end, reason=reason)
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse({"id": block.pk}, status=201)
+
+
+@staff_required
+@require_http_methods(["POST", "DELETE"])
+def calendar_block_view(request: AuthenticatedRequest, pk: int) -> JsonResponse:
+    block = unavailability_get_for_user(user=request.user, pk=pk)
+    if request.method == "DELETE":
+        unavailability_delete(block=block)
+        return JsonResponse({"deleted": pk})
+    try:
+        start, end, _reason = _block_payload(request)
+        unavailability_move(block=block, starts_at=start, ends_at=end)
+    except ValidationError as exc:
+        return JsonResponse({"error": exc.messages[0]}, status=400)
+    return JsonResponse({"id": pk})
+
+
+@staff_required
+def booking_detail_redirect_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    booking = booking_get_for_user(user=request.user, pk=pk)
+    return redirect("staff:customer_detail", pk=booking.customer_id)

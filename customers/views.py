@@ -1,16 +1,32 @@
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.dateparse import parse_datetime
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.models import AuditEntry
+from audit.services import audit_record
+from consultations.models import Booking, Channel
+from consultations.selectors import booking_list_for_customer
 
 from . import demo
-from .forms import LoginForm
+from .access import customer_get_for_user
+from .forms import CustomerSearchForm, LoginForm
+from .models import User
+from .roles import AuthenticatedRequest, staff_required
+from .selectors import customer_search, is_favourite
+from .services import favourite_toggle
+from .timeline import KINDS, customer_timeline
 
 
 class LoginView(auth_views.LoginView):
@@ -26,7 +42,7 @@ class LoginView(auth_views.LoginView):
             next_url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
         ):
             return next_url
-        return self.request.user.home_url()  # type: ignore[union-attr]
+        return cast(User, self.request.user).home_url()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -38,7 +54,7 @@ class LoginView(auth_views.LoginView):
 
 def landing_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
-        return redirect(request.user.home_url())  # type: ignore[union-attr]
+        return redirect(request.user.home_url())
     features = [
         ("clock-history", _("통합 상담이력"), _("어느 채널에서 상담했든 한 화면에서 이어서 봅니다.")),
         (
@@ -49,3 +65,78 @@ def landing_view(request: HttpRequest) -> HttpResponse:
         ("chat-square-text", _("인터넷 문의"), _("문의를 남기면 상담사가 답변하고 알려 드립니다.")),
     ]
     return render(request, "customers/landing.html", {"features": features})
+
+
+@staff_required
+def customer_search_view(request: AuthenticatedRequest) -> HttpResponse:
+    form = CustomerSearchForm(request.GET or None)
+    page = None
+    if form.is_bound and form.is_valid():
+        results = customer_search(
+            query=form.cleaned_data["q"] or "", birth_date=form.cleaned_data["birth_date"]
+        )
+        page = Paginator(results, 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request, "customers/customer_search.html", {"form": form, "page": page, "query": query.urlencode()}
+    )
+
+
+def _parse_before(value: str) -> dt.datetime | None:
+    moment = parse_datetime(value) if value else None
+    return moment if moment and moment.tzinfo else None
+
+
+@staff_required
+def customer_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    kinds = {k for k in request.GET.getlist("type") if k in KINDS}
+    channel = request.GET.get("channel", "")
+    timeline = customer_timeline(
+        customer=customer,
+        kinds=kinds or None,
+        channel_code=channel,
+        before=_parse_before(request.GET.get("before", "")),
+        internal_notes=True,
+    )
+    audit_record(
+        request=request,
+        action=AuditEntry.Action.VIEW,
+        customer=customer,
+        target="customer page",
+        detail={"filters": request.GET.dict()} if request.GET else {},
+    )
+    query = request.GET.copy()
+    query.pop("before", None)
+    return render(
+        request,
+        "customers/customer_detail.html",
+        {
+            "customer": customer,
+            "profile": customer.customer_profile,
+            "timeline": timeline,
+            "kinds": KINDS,
+            "selected_kinds": kinds,
+            "channels": Channel.objects.active(),
+            "selected_channel": channel,
+            "is_favourite": is_favourite(staff=request.user, customer=customer),
+            "open_bookings": booking_list_for_customer(customer=customer).filter(
+                status=Booking.Status.BOOKED
+            ),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@staff_required
+@require_POST
+def favourite_toggle_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    customer = customer_get_for_user(user=request.user, pk=pk)
+    starred = favourite_toggle(staff=request.user, customer=customer)
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"starred": starred})
+    next_url = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = reverse("staff:customer_detail", args=[pk])
+    return redirect(next_url)

@@ -72,3 +72,7 @@ def message_page(
 
 def message_get(pk: int) -> Message:
     return Message.objects.select_related("customer").prefetch_related("attempt_log").get(pk=pk)
+
+
+def message_list_for_customer(*, customer) -> QuerySet[Message]:
+    return Message.objects.filter(customer=customer).order_by("-created_at", "-id")

@@ -12,7 +12,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from twilio.request_validator import RequestValidator
 
-from customers.roles import manager_required, staff_required
+from customers.roles import AuthenticatedRequest, manager_required, staff_required
 
 from .body import VARIABLES, default_template_source, message_kind, render_source, template_source
 from .encoding import euc_kr_length
@@ -56,7 +56,7 @@ def twilio_status_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def message_list_view(request: HttpRequest) -> HttpResponse:
+def message_list_view(request: AuthenticatedRequest) -> HttpResponse:
     form = MessageFilterForm(request.GET or None)
     filters = form.filters()
     before = request.GET.get("before", "")
@@ -78,7 +78,7 @@ def message_list_view(request: HttpRequest) -> HttpResponse:
 
 
 @staff_required
-def message_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+def message_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         message = message_get(pk)
     except Message.DoesNotExist as exc:
@@ -88,7 +88,7 @@ def message_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 @manager_required
 @require_POST
-def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
+def message_retry_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     try:
         message = message_get(pk)
     except Message.DoesNotExist as exc:
@@ -103,7 +103,7 @@ def message_retry_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @manager_required
-def message_template_list_view(request: HttpRequest) -> HttpResponse:
+def message_template_list_view(request: AuthenticatedRequest) -> HttpResponse:
     edited = {t.purpose: t for t in MessageTemplate.objects.select_related("updated_by")}
     items = [
         {"purpose": p, "label": Purpose(p).label, "source": template_source(p), "edited": edited.get(p)}
@@ -119,7 +119,7 @@ def _purpose_or_404(purpose: str) -> str:
 
 
 @manager_required
-def message_template_edit_view(request: HttpRequest, purpose: str) -> HttpResponse:
+def message_template_edit_view(request: AuthenticatedRequest, purpose: str) -> HttpResponse:
     purpose = _purpose_or_404(purpose)
     if request.method == "POST" and "reset" in request.POST:
         message_template_reset(purpose=purpose)
@@ -129,7 +129,7 @@ def message_template_edit_view(request: HttpRequest, purpose: str) -> HttpRespon
         request.POST or None, purpose=purpose, initial={"body": template_source(purpose)}
     )
     if request.method == "POST" and form.is_valid():
-        message_template_save(purpose=purpose, body=form.cleaned_data["body"], by=request.user)  # type: ignore[arg-type]
+        message_template_save(purpose=purpose, body=form.cleaned_data["body"], by=request.user)
         messages.success(request, _("템플릿을 저장했습니다."))
         return redirect("staff:message_templates")
     return render(
@@ -148,7 +148,7 @@ def message_template_edit_view(request: HttpRequest, purpose: str) -> HttpRespon
 
 @manager_required
 @require_POST
-def message_template_preview_view(request: HttpRequest, purpose: str) -> JsonResponse:
+def message_template_preview_view(request: AuthenticatedRequest, purpose: str) -> JsonResponse:
     """Live preview: render the posted text with sample values; nothing is saved."""
     purpose = _purpose_or_404(purpose)
     form = MessageTemplateForm(request.POST, purpose=purpose)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from audit import views as audit_views
 from consultations import views as consultation_views
 from customers import views as customer_views
 from messaging import views as messaging_views
@@ -18,6 +19,36 @@ me_patterns = (
 staff_patterns = (
     [
         path("", consultation_views.staff_today_view, name="today"),
+        path("customers/", customer_views.customer_search_view, name="customers"),
+        path("customers/<int:pk>/", customer_views.customer_detail_view, name="customer_detail"),
+        path("customers/<int:pk>/favourite/", customer_views.favourite_toggle_view, name="favourite_toggle"),
+        path(
+            "customers/<int:customer_id>/consultations/new/",
+            consultation_views.consultation_create_view,
+            name="consultation_create",
+        ),
+        path(
+            "customers/<int:customer_id>/book/",
+            consultation_views.staff_booking_create_view,
+            name="booking_create",
+        ),
+        path("consultations/", consultation_views.consultation_search_view, name="consultations"),
+        path(
+            "consultations/export.<str:fmt>",
+            consultation_views.consultation_export_view,
+            name="consultation_export",
+        ),
+        path(
+            "consultations/<int:pk>/edit/",
+            consultation_views.consultation_edit_view,
+            name="consultation_edit",
+        ),
+        path("bookings/<int:pk>/", consultation_views.booking_detail_redirect_view, name="booking_detail"),
+        path("calendar/", consultation_views.calendar_view, name="calendar"),
+        path("calendar/events/", consultation_views.calendar_events_view, name="calendar_events"),
+        path("calendar/blocks/", consultation_views.calendar_block_create_view, name="calendar_block_create"),
+        path("calendar/blocks/<int:pk>/", consultation_views.calendar_block_view, name="calendar_block"),
+        path("audit/", audit_views.audit_list_view, name="audit"),
         path("messages/", messaging_views.message_list_view, name="messages"),
         path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
         path("messages/<int:pk>/retry/", messaging_views.message_retry_view, name="message_retry"),

@@ -499,7 +499,9 @@ class Command(BaseCommand):
         existing = Consultation.objects.filter(customer__username__startswith=GENERATED_PREFIX).count()
         if existing >= target:
             return
-        staff = list(StaffProfile.objects.values_list("user_id", "channel_id"))
+        staff = list(
+            StaffProfile.objects.exclude(user__role=User.Role.MANAGER).values_list("user_id", "channel_id")
+        )
         middles = list(MiddleCategory.objects.values_list("id", "main_id", "code"))
         channel_ids = dict(Channel.objects.values_list("code", "id"))
         bar = tqdm(total=target - existing, desc="consultations", unit="row", disable=not self.progress)
@@ -537,8 +539,8 @@ class Command(BaseCommand):
         middles: list[tuple[int, int, str]],
         channel_ids: dict[str, int],
     ) -> Iterator[tuple[Any, ...]]:
-        now = timezone.now()
-        span_minutes = 3 * 365 * 24 * 60
+        span_days = 3 * 365
+        today = timezone.localdate()
         progress_weights = ([Progress.DONE.value] * 8) + [Progress.IN_PROGRESS.value, Progress.RECEIVED.value]
         remote = channel_ids["remote"]
         for _ in range(count):
@@ -547,7 +549,11 @@ class Command(BaseCommand):
                 channel_id = remote
             middle_id, main_id, code = rng.choice(middles)
             product = rng.choice(D.PRODUCTS[code])
-            occurred = now - dt.timedelta(minutes=rng.randrange(span_minutes))
+            # Banking hours on weekdays: 09:00-17:59 KST over the last three years.
+            day = today - dt.timedelta(days=rng.randrange(1, span_days))
+            if day.weekday() >= 5:
+                day -= dt.timedelta(days=day.weekday() - 4)
+            occurred = dt.datetime.combine(day, dt.time(9 + rng.randrange(9), rng.randrange(60)), tzinfo=KST)
             yield (
                 rng.choice(customer_ids),
                 staff_id,

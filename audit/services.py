@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from customers.models import User
+
+from .models import AuditEntry
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The address the request came from. X-Forwarded-For is believed only for the number of
+    proxies we run ourselves (TRUSTED_PROXY_COUNT), counted from the right, so a client cannot
+    choose its own address by sending the header."""
+    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
+    if proxies > 0:
+        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+        if len(hops) >= proxies:
+            return hops[-proxies]
+    return request.META.get("REMOTE_ADDR")
+
+
+def audit_record(
+    *,
+    request: HttpRequest,
+    action: str,
+    customer: User | None = None,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append who did what to which customer's record, when and from where."""
+    return AuditEntry.objects.create(
+        actor=request.user if request.user.is_authenticated else None,
+        ip=client_ip(request),
+        customer=customer,
+        action=action,
+        target=target[:100],
+        detail=detail or {},
+    )

@@ -1,0 +1,198 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from customers.forms import style_fields
+from customers.models import User
+
+from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Progress
+from .search import ConsultationFilters
+
+
+class MiddleCategorySelect(forms.Select):
+    """Each option carries its main category, so the page can show only the matching ones."""
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        instance = getattr(value, "instance", None)
+        if instance is not None:
+            option["attrs"]["data-main"] = instance.main_id
+        return option
+
+
+class _MiddleChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: MiddleCategory) -> str:
+        return obj.name
+
+
+class ConsultationForm(forms.ModelForm):
+    middle_category = _MiddleChoice(
+        label=_("중분류"),
+        queryset=MiddleCategory.objects.none(),
+        widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
+    )
+    occurred_at = forms.DateTimeField(
+        label=_("상담 일시"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+
+    class Meta:
+        model = Consultation
+        fields = [
+            "main_category",
+            "middle_category",
+            "channel",
+            "title",
+            "notes",
+            "progress",
+            "follow_up_needed",
+            "occurred_at",
+        ]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only active categories and channels, plus the ones an existing note already uses.
+        current = self.instance if self.instance.pk else None
+        self.fields["main_category"].queryset = MainCategory.objects.filter(
+            pk__in=[
+                *MainCategory.objects.active().values_list("pk", flat=True),
+                *([current.main_category_id] if current else []),
+            ]
+        )
+        self.fields["middle_category"].queryset = MiddleCategory.objects.filter(
+            pk__in=[
+                *MiddleCategory.objects.active().values_list("pk", flat=True),
+                *([current.middle_category_id] if current else []),
+            ]
+        ).select_related("main")
+        self.fields["channel"].queryset = Channel.objects.filter(
+            pk__in=[
+                *Channel.objects.active().values_list("pk", flat=True),
+                *([current.channel_id] if current else []),
+            ]
+        )
+        if not self.instance.pk:
+            self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+        style_fields(self)
+
+    def clean_occurred_at(self) -> dt.datetime:
+        value = self.cleaned_data["occurred_at"]
+        if value > timezone.now() + dt.timedelta(minutes=5):
+            raise forms.ValidationError(_("미래의 상담은 기록할 수 없습니다."))
+        return value
+
+    def clean(self):
+        data = super().clean()
+        main, middle = data.get("main_category"), data.get("middle_category")
+        if main and middle and middle.main_id != main.pk:
+            self.add_error("middle_category", _("선택한 대분류에 속한 중분류가 아닙니다."))
+        return data
+
+
+class BookingOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("예약 결과"),
+        choices=[(Booking.Status.COMPLETED, _("상담 완료")), (Booking.Status.NO_SHOW, _("노쇼 (미방문)"))],
+        widget=forms.RadioSelect,
+    )
+
+
+class ConsultationSearchForm(forms.Form):
+    date_from = forms.DateField(
+        label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    main_category = forms.ModelChoiceField(
+        label=_("대분류"), required=False, queryset=MainCategory.objects.all(), empty_label=_("전체")
+    )
+    middle_category = _MiddleChoice(
+        label=_("중분류"),
+        required=False,
+        queryset=MiddleCategory.objects.select_related("main"),
+        empty_label=_("전체"),
+        widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
+    )
+    channel = forms.ModelChoiceField(
+        label=_("채널"), required=False, queryset=Channel.objects.all(), empty_label=_("전체")
+    )
+    staff = forms.ModelChoiceField(
+        label=_("담당 직원"),
+        required=False,
+        empty_label=_("전체"),
+        queryset=User.objects.filter(role__in=User.STAFF_ROLES).order_by("name"),
+    )
+    progress = forms.ChoiceField(
+        label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices]
+    )
+    follow_up = forms.ChoiceField(
+        label=_("추가상담"), required=False, choices=[("", _("전체")), ("y", _("필요")), ("n", _("불필요"))]
+    )
+    customer = forms.CharField(label=_("손님 (이름/아이디)"), required=False, max_length=50)
+    keyword = forms.CharField(label=_("검색어 (제목·내용)"), required=False, max_length=50)
+    sort = forms.ChoiceField(
+        label=_("정렬"), required=False, choices=[("new", _("최신순")), ("old", _("오래된순"))]
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self, small=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("시작일이 종료일보다 늦습니다."))
+        return data
+
+    def filters(self) -> ConsultationFilters:
+        d = self.cleaned_data
+        return ConsultationFilters(
+            date_from=d.get("date_from"),
+            date_to=d.get("date_to"),
+            main_category_id=d["main_category"].pk if d.get("main_category") else None,
+            middle_category_id=d["middle_category"].pk if d.get("middle_category") else None,
+            channel_id=d["channel"].pk if d.get("channel") else None,
+            staff_id=d["staff"].pk if d.get("staff") else None,
+            progress=d.get("progress", ""),
+            follow_up={"y": True, "n": False}.get(d.get("follow_up", "")),
+            customer=d.get("customer", ""),
+            keyword=d.get("keyword", ""),
+            ascending=d.get("sort") == "old",
+        )
+
+
+class StaffBookingForm(forms.Form):
+    """A follow-up booked by staff on the customer's behalf: who, how, what about, and the slot."""
+
+    staff = forms.ModelChoiceField(
+        label=_("담당 직원"),
+        queryset=User.objects.filter(role__in=[User.Role.TELLER, User.Role.AGENT], is_active=True)
+        .select_related("staff_profile__branch")
+        .order_by("staff_profile__branch__code", "name"),
+    )
+    channel = forms.ModelChoiceField(
+        label=_("상담 방법"), queryset=Channel.objects.filter(is_bookable=True, is_active=True)
+    )
+    main_category = forms.ModelChoiceField(label=_("상담 분야"), queryset=MainCategory.objects.active())
+    slot = forms.DateTimeField(label=_("시간"), widget=forms.HiddenInput, required=False)
+    note = forms.CharField(label=_("요청사항"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].label_from_instance = lambda u: (
+            f"{u.name} · {u.staff_profile.branch.name} ({u.get_role_display()})"
+        )
+        style_fields(self)
+
+    def clean_slot(self) -> dt.datetime | None:
+        value = self.cleaned_data.get("slot")
+        if value is None and self.data.get("slot") is not None:
+            raise forms.ValidationError(_("예약할 시간을 선택해 주세요."))
+        return value

@@ -1,0 +1,139 @@
+"""One timeline of everything that happened with a customer, across channels: consultations,
+bookings, inquiries and replies, messages sent. Newest first; each source is read with its own
+index and only as far back as one page needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from consultations.models import Channel
+from consultations.selectors import booking_list_for_customer, consultation_list_for_customer
+from inquiries.selectors import inquiry_list_for_customer
+from messaging.selectors import message_list_for_customer
+
+from .models import User
+
+KINDS = {
+    "consultation": _("상담"),
+    "booking": _("예약"),
+    "inquiry": _("문의"),
+    "message": _("문자"),
+}
+PAGE = 30
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    kind: str
+    at: dt.datetime
+    title: str
+    channel: Channel | None
+    detail: str
+    status: str
+    url: str
+    obj: Any
+
+    @property
+    def kind_label(self) -> str:
+        return str(KINDS.get(self.kind, self.kind))
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    items: list[TimelineItem]
+    next_before: dt.datetime | None
+
+
+def customer_timeline(
+    *,
+    customer: User,
+    kinds: set[str] | None = None,
+    channel_code: str = "",
+    before: dt.datetime | None = None,
+    size: int = PAGE,
+    internal_notes: bool = False,
+) -> TimelinePage:
+    kinds = kinds or set(KINDS)
+    items: list[TimelineItem] = []
+    if "consultation" in kinds:
+        qs = consultation_list_for_customer(customer=customer)
+        if channel_code:
+            qs = qs.filter(channel__code=channel_code)
+        if before:
+            qs = qs.filter(occurred_at__lt=before)
+        items += [
+            TimelineItem(
+                "consultation",
+                c.occurred_at,
+                c.title,
+                c.channel,
+                f"{c.main_category.name} › {c.middle_category.name} · {c.staff.name}",
+                c.get_progress_display(),
+                reverse("staff:consultation_edit", args=[c.pk]),
+                c,
+            )
+            for c in qs[:size]
+        ]
+    if "booking" in kinds:
+        bookings = booking_list_for_customer(customer=customer)
+        if channel_code:
+            bookings = bookings.filter(channel__code=channel_code)
+        if before:
+            bookings = bookings.filter(starts_at__lt=before)
+        items += [
+            TimelineItem(
+                "booking",
+                b.starts_at,
+                str(_("추가상담 예약")),
+                b.channel,
+                f"{b.main_category.name} · {b.staff.name}" + (f" · {b.branch.name}" if b.branch else ""),
+                b.get_status_display(),
+                "",
+                b,
+            )
+            for b in bookings[:size]
+        ]
+    if "inquiry" in kinds and channel_code in ("", "internet"):
+        internet = Channel.objects.filter(code="internet").first()
+        inquiries = inquiry_list_for_customer(customer=customer, include_internal=internal_notes)
+        if before:
+            bookings = bookings.filter(created_at__lt=before)
+        items += [
+            TimelineItem(
+                "inquiry",
+                i.created_at,
+                i.title,
+                internet,
+                f"{i.main_category.name} › {i.middle_category.name} · "
+                + str(_("답글 %(n)d개") % {"n": len(i.replies.all())}),
+                i.get_status_display(),
+                "",
+                i,
+            )
+            for i in inquiries[:size]
+        ]
+    if "message" in kinds and not channel_code:
+        sent = message_list_for_customer(customer=customer)
+        if before:
+            bookings = bookings.filter(created_at__lt=before)
+        items += [
+            TimelineItem(
+                "message",
+                m.created_at,
+                m.get_purpose_display(),
+                None,
+                m.body,
+                m.get_status_display(),
+                reverse("staff:message_detail", args=[m.pk]),
+                m,
+            )
+            for m in sent[:size]
+        ]
+    items.sort(key=lambda item: item.at, reverse=True)
+    page = items[:size]
+    return TimelinePage(items=page, next_before=page[-1].at if len(items) > size else None)

@@ -1,0 +1,206 @@
+"""Finding a customer, their page with one timeline, the audit of every look, favourites."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from consultations.models import Booking, Channel, MiddleCategory
+from customers.models import User
+from inquiries.models import Inquiry, Reply
+from messaging.models import Message, Purpose
+
+KST = dt.timezone(dt.timedelta(hours=9))
+
+
+def table(page: str) -> str:
+    """The result rows only (the search term itself is echoed in the form)."""
+    return page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"q": "박진"}, {"q": "hanauser1"}, {"q": "6789"}, {"q": "010-2345"}, {"birth_date": "1994-03-22"}],
+)
+def test_staff_find_a_customer_by_name_login_phone_part_or_birth_date(client, teller, query):
+    client.force_login(teller)
+    rows = table(client.get(reverse("staff:customers"), query).content.decode())
+    assert "hanauser1" in rows
+    assert "박*우" in rows and "010-****-6789" in rows and "1994-**-**" in rows
+    assert "박진우" not in rows and "010-2345-6789" not in rows and "1994-03-22" not in rows
+
+
+def test_an_empty_or_too_short_search_explains_itself(client, teller):
+    client.force_login(teller)
+    assert (
+        "검색어나 생년월일을 입력해 주세요."
+        in client.get(reverse("staff:customers"), {"q": ""}).content.decode()
+    )
+    assert "두 글자 이상" in client.get(reverse("staff:customers"), {"q": "박"}).content.decode()
+
+
+def test_a_search_that_finds_nobody_says_so(client, teller):
+    client.force_login(teller)
+    assert (
+        "찾는 손님이 없습니다." in client.get(reverse("staff:customers"), {"q": "없는사람"}).content.decode()
+    )
+
+
+def test_staff_are_not_found_as_customers(client, teller):
+    client.force_login(teller)
+    page = client.get(reverse("staff:customers"), {"q": "hnv2001"}).content.decode()
+    assert "hnv2001" not in table(page) and "찾는 손님이 없습니다." in page
+
+
+@pytest.fixture
+def history(db, customer, agent, teller):
+    """A consultation, a booking, an inquiry with a reply and an internal note, and a message."""
+    inquiry = Inquiry.objects.create(
+        customer=customer,
+        title="대출 금리 문의",
+        main_category=MiddleCategory.objects.get(code="0201").main,
+        middle_category=MiddleCategory.objects.get(code="0201"),
+        body="<p>금리가 궁금합니다</p>",
+        sla_due_at=dt.datetime(2031, 1, 2, tzinfo=KST),
+    )
+    Reply.objects.create(inquiry=inquiry, author=agent, body="<p>연 4.1%입니다</p>")
+    Reply.objects.create(inquiry=inquiry, author=agent, body="내부: VIP 손님", is_internal=True)
+    Message.objects.create(
+        idempotency_key="hist:1",
+        purpose=Purpose.INQUIRY_ANSWERED,
+        customer=customer,
+        to_phone="+821023456789",
+        body="답변이 등록되었습니다",
+        status=Message.Status.SENT,
+    )
+    return inquiry
+
+
+def test_the_customer_page_shows_unmasked_profile_and_one_timeline(
+    client, teller, customer, history, django_assert_max_num_queries
+):
+    client.force_login(teller)
+    with django_assert_max_num_queries(16):
+        page = client.get(reverse("staff:customer_detail", args=[customer.pk])).content.decode()
+    assert "박진우" in page and "010-2345-6789" in page and "1994-03-22" in page
+    for text in [
+        "리틀빅정기예금 가입 상담, 가입",
+        "대출 금리 문의",
+        "연 4.1%입니다",
+        "내부 메모",
+        "답변이 등록되었습니다",
+        "추가상담 예약",
+    ]:
+        assert text in page, text
+    assert page.index("대출 금리 문의") < page.index("리틀빅정기예금 가입 상담, 가입")  # newest first
+
+
+def test_the_timeline_filters_by_type_and_channel(client, teller, customer, history):
+    client.force_login(teller)
+    url = reverse("staff:customer_detail", args=[customer.pk])
+    only_inquiries = client.get(url, {"type": "inquiry"}).content.decode()
+    assert "대출 금리 문의" in only_inquiries and "리틀빅정기예금" not in only_inquiries
+    remote = client.get(url, {"channel": "remote"}).content.decode()
+    assert (
+        "리틀빅정기예금" in remote
+        and "대출 금리 문의" not in remote
+        and "답변이 등록되었습니다" not in remote
+    )
+
+
+def test_every_open_of_a_customer_page_is_audited(client, teller, customer):
+    client.force_login(teller)
+    client.get(reverse("staff:customer_detail", args=[customer.pk]), REMOTE_ADDR="10.1.2.3")
+    client.get(reverse("staff:customer_detail", args=[customer.pk]), REMOTE_ADDR="10.1.2.3")
+    entries = AuditEntry.objects.filter(actor=teller, customer=customer, action=AuditEntry.Action.VIEW)
+    assert entries.count() == 2
+    assert entries.first().ip == "10.1.2.3"
+
+
+def test_a_spoofed_forwarded_for_header_does_not_change_the_audited_address(client, teller, customer):
+    client.force_login(teller)
+    client.get(
+        reverse("staff:customer_detail", args=[customer.pk]),
+        REMOTE_ADDR="10.1.2.3",
+        HTTP_X_FORWARDED_FOR="1.1.1.1",
+    )
+    assert AuditEntry.objects.get(actor=teller, customer=customer).ip == "10.1.2.3"
+
+
+def test_staff_star_a_customer_and_see_them_on_the_today_page(client, teller, customer):
+    client.force_login(teller)
+    client.post(reverse("staff:favourite_toggle", args=[customer.pk]))
+    today = client.get(reverse("staff:today")).content.decode()
+    assert f'href="/staff/customers/{customer.pk}/"' in today and "즐겨찾는 손님" in today
+    response = client.post(
+        reverse("staff:favourite_toggle", args=[customer.pk]), HTTP_ACCEPT="application/json"
+    )
+    assert response.json() == {"starred": False}
+
+
+def test_a_staff_member_cannot_be_opened_as_a_customer(client, teller, agent):
+    client.force_login(teller)
+    assert client.get(reverse("staff:customer_detail", args=[agent.pk])).status_code == 404
+
+
+def test_only_managers_read_the_audit_log_and_can_filter_it(client, teller, manager, customer):
+    client.force_login(teller)
+    client.get(reverse("staff:customer_detail", args=[customer.pk]))
+    assert client.get(reverse("staff:audit")).status_code == 403
+    client.force_login(manager)
+    page = client.get(reverse("staff:audit"), {"actor": "hnv2004", "action": "view"}).content.decode()
+    assert "hnv2004" in page and "customer page" in page
+    assert (
+        "hnv2004"
+        not in client.get(reverse("staff:audit"), {"actor": "hnv2001"}).content.decode().split("<tbody>")[-1]
+    )
+
+
+def test_the_admin_cannot_change_or_delete_audit_entries(client, manager, customer):
+    entry = AuditEntry.objects.create(actor=manager, customer=customer, action=AuditEntry.Action.VIEW)
+    client.force_login(manager)
+    assert client.get(reverse("admin:audit_auditentry_change", args=[entry.pk])).status_code in (200, 403)
+    client.post(reverse("admin:audit_auditentry_delete", args=[entry.pk]), {"post": "yes"})
+    assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.fixture
+def upcoming(db, customer, teller):
+    middle = MiddleCategory.objects.get(code="0202")
+    start = dt.datetime(2031, 3, 4, 10, tzinfo=KST)
+    return Booking.objects.create(
+        customer=customer,
+        staff=teller,
+        channel=Channel.objects.get(code="branch"),
+        main_category=middle.main,
+        middle_category=middle,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+
+
+def test_the_customer_page_lists_upcoming_bookings_with_a_way_to_record_the_result(
+    client, teller, customer, upcoming
+):
+    client.force_login(teller)
+    page = client.get(reverse("staff:customer_detail", args=[customer.pk])).content.decode()
+    assert f"?booking={upcoming.pk}" in page
+
+
+def test_a_customer_only_ever_reaches_their_own_record(customer, other_customer):
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from customers.access import customer_get_for_user
+
+    assert customer_get_for_user(user=customer, pk=customer.pk) == customer
+    with pytest.raises(Http404):
+        customer_get_for_user(user=customer, pk=other_customer.pk)
+    from django.contrib.auth.models import AnonymousUser
+
+    with pytest.raises(PermissionDenied):
+        customer_get_for_user(user=AnonymousUser(), pk=customer.pk)
+    assert User.objects.filter(pk=customer.pk).exists()

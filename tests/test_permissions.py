@@ -1,0 +1,172 @@
+"""Every URL in the URLconf, requested by every kind of visitor.
+
+The list of URLs comes from the URLconf itself: a new view that is not in EXPECTED fails here
+until someone decides who may see it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from consultations.models import Booking, Channel, Consultation, MiddleCategory, Unavailability
+from customers.models import User
+from messaging.models import Message, Purpose
+
+ROLES = ["anonymous", "customer", "other_customer", "teller", "agent", "manager"]
+KST = dt.timezone(dt.timedelta(hours=9))
+
+LOGIN = "login"  # a redirect to the login page
+OPEN = dict.fromkeys(ROLES, 200)
+STAFF = {
+    "anonymous": LOGIN,
+    "customer": 403,
+    "other_customer": 403,
+    "teller": 200,
+    "agent": 200,
+    "manager": 200,
+}
+MANAGER = {**STAFF, "teller": 403, "agent": 403}
+STAFF_POST_ONLY = {**STAFF, "teller": 405, "agent": 405, "manager": 405}
+MANAGER_POST_ONLY = {**MANAGER, "manager": 405}
+CUSTOMER_HOME = {
+    "anonymous": LOGIN,
+    "customer": 200,
+    "other_customer": 200,
+    "teller": 403,
+    "agent": 403,
+    "manager": 403,
+}
+SIGNED_IN_GO_HOME = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}
+
+EXPECTED: dict[str, Mapping[str, object]] = {
+    "home": SIGNED_IN_GO_HOME,
+    "login": SIGNED_IN_GO_HOME,
+    "logout": dict.fromkeys(ROLES, 405),  # POST only
+    "healthz": OPEN,
+    "messaging:twilio_status": dict.fromkeys(ROLES, 405),  # Twilio POSTs, signed
+    "me:home": CUSTOMER_HOME,
+    "staff:today": STAFF,
+    "staff:customers": STAFF,
+    "staff:customer_detail": STAFF,
+    "staff:favourite_toggle": STAFF_POST_ONLY,
+    "staff:consultation_create": STAFF,
+    "staff:booking_create": STAFF,
+    "staff:consultations": STAFF,
+    "staff:consultation_export": STAFF,
+    "staff:consultation_edit": STAFF,
+    "staff:booking_detail": {**STAFF, "teller": 302, "agent": 302, "manager": 302},
+    "staff:calendar": STAFF,
+    "staff:calendar_events": {**STAFF, "teller": 400, "agent": 400, "manager": 400},  # needs start/end
+    "staff:calendar_block_create": STAFF_POST_ONLY,
+    "staff:calendar_block": STAFF_POST_ONLY,
+    "staff:audit": MANAGER,
+    "staff:messages": STAFF,
+    "staff:message_detail": STAFF,
+    "staff:message_retry": MANAGER_POST_ONLY,
+    "staff:message_templates": MANAGER,
+    "staff:message_template_edit": MANAGER,
+    "staff:message_template_preview": MANAGER_POST_ONLY,
+}
+SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff (tested below)
+SKIPPED_NAMES = {"set_language"}  # Django's language switch: POST, no data
+
+
+def url_names(resolver: URLResolver | None = None, prefix: str = "") -> set[str]:
+    names: set[str] = set()
+    for entry in (resolver or get_resolver()).url_patterns:
+        if isinstance(entry, URLResolver):
+            if entry.namespace in SKIPPED_NAMESPACES:
+                continue
+            names |= url_names(entry, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+        elif isinstance(entry, URLPattern) and entry.name:
+            names.add(prefix + entry.name)
+    return names - SKIPPED_NAMES
+
+
+def test_every_url_has_declared_expectations():
+    assert url_names() == set(EXPECTED), "declare who may reach the new URL in EXPECTED"
+
+
+@pytest.fixture
+def objects(db):
+    customer = User.objects.get(username="hanauser1")
+    teller = User.objects.get(username="hnv2004")
+    middle = MiddleCategory.objects.get(code="0101")
+    start = dt.datetime(2031, 3, 4, 10, tzinfo=KST)
+    booking = Booking.objects.create(
+        customer=customer,
+        staff=teller,
+        channel=Channel.objects.get(code="branch"),
+        main_category=middle.main,
+        starts_at=start,
+        ends_at=start + dt.timedelta(minutes=30),
+    )
+    block = Unavailability.objects.create(
+        staff=teller, starts_at=start + dt.timedelta(hours=2), ends_at=start + dt.timedelta(hours=3)
+    )
+    message = Message.objects.create(
+        idempotency_key="perm:1", purpose=Purpose.OTP, to_phone="+821023456789", body="x"
+    )
+    return {
+        "customer_id": customer.pk,
+        "booking": booking.pk,
+        "block": block.pk,
+        "message": message.pk,
+        "consultation": Consultation.objects.filter(customer=customer).first().pk,
+    }
+
+
+def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
+    if name in {"staff:customer_detail", "staff:favourite_toggle"}:
+        return {"pk": objects["customer_id"]}
+    if name in {"staff:consultation_create", "staff:booking_create"}:
+        return {"customer_id": objects["customer_id"]}
+    return {
+        "staff:consultation_edit": {"pk": objects["consultation"]},
+        "staff:booking_detail": {"pk": objects["booking"]},
+        "staff:calendar_block": {"pk": objects["block"]},
+        "staff:message_detail": {"pk": objects["message"]},
+        "staff:message_retry": {"pk": objects["message"]},
+        "staff:message_template_edit": {"purpose": "otp"},
+        "staff:message_template_preview": {"purpose": "otp"},
+        "staff:consultation_export": {"fmt": "csv"},
+    }.get(name, {})
+
+
+LOGINS = {
+    "customer": "hanauser1",
+    "other_customer": "hanauser2",
+    "teller": "hnv2004",
+    "agent": "hnv2001",
+    "manager": "hnv9001",
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_who_may_get_each_page(client, objects, role):
+    if role != "anonymous":
+        client.force_login(User.objects.get(username=LOGINS[role]))
+    problems = []
+    for name, expected in sorted(EXPECTED.items()):
+        url = reverse(name, kwargs=kwargs_for(name, objects))
+        response = client.get(url)
+        want = expected[role]
+        if want == LOGIN:
+            ok = response.status_code == 302 and response["Location"].startswith("/accounts/login/")
+        else:
+            ok = response.status_code == want
+        if not ok:
+            problems.append(f"{name} {url}: got {response.status_code}, expected {want}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("login", ["hanauser1", "hnv2001", "hnv2004"])
+def test_only_managers_reach_the_django_admin(client, db, login):
+    client.force_login(User.objects.get(username=login))
+    assert client.get("/admin/").status_code == 302  # to the admin's own login: not staff there
+    client.force_login(User.objects.get(username="hnv9001"))
+    assert client.get("/admin/").status_code == 200
