@@ -125,7 +125,7 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         return {"pk": objects["customer_id"]}
     if name in {"staff:consultation_create", "staff:booking_create"}:
         return {"customer_id": objects["customer_id"]}
-    return {
+    by_name: dict[str, dict[str, object]] = {
         "staff:consultation_edit": {"pk": objects["consultation"]},
         "staff:booking_detail": {"pk": objects["booking"]},
         "staff:calendar_block": {"pk": objects["block"]},
@@ -134,7 +134,8 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         "staff:message_template_edit": {"purpose": "otp"},
         "staff:message_template_preview": {"purpose": "otp"},
         "staff:consultation_export": {"fmt": "csv"},
-    }.get(name, {})
+    }
+    return by_name.get(name, {})
 
 
 LOGINS = {
