@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
-from django.db import connection
+from django.core.cache import cache
+from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -33,6 +35,9 @@ class ConsultationFilters:
     ascending: bool = False
 
 
+_BIGRAMS_MATCH = "omnihana_bigrams(title || ' ' || notes) @> omnihana_bigrams(%s)"
+
+
 def keyword_condition(term: str, *, indexed: bool = True) -> Q:
     """Title or notes contain `term`, exactly (case-insensitive).
 
@@ -42,12 +47,9 @@ def keyword_condition(term: str, *, indexed: bool = True) -> Q:
     exact = Q(title__icontains=term) | Q(notes__icontains=term)
     if not indexed or connection.vendor != "postgresql" or len(term) < 2:
         return exact
-    bigrams = RawSQL(
-        "omnihana_bigrams(consultations_consultation.title || ' ' || consultations_consultation.notes)"
-        " @> omnihana_bigrams(%s)",
-        [term],
-        output_field=BooleanField(),
-    )
+    # Unqualified columns: inside a subquery Django renames the table, and a qualified name would
+    # point at the outer query's row instead.
+    bigrams = RawSQL(_BIGRAMS_MATCH, [term], output_field=BooleanField())
     return Q(bigrams) & exact
 
 
@@ -106,10 +108,45 @@ def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
         return None
 
 
+COMMON_TERM_ROWS = 2000  # a keyword in this many rows or more is "common"
+_RELATED = (
+    "customer__customer_profile",
+    "staff__staff_profile",
+    "channel",
+    "main_category",
+    "middle_category",
+)
+
+
+def keyword_is_common(term: str) -> bool:
+    """Does `term` occur in many rows? Decides the plan (see consultation_page); cached for 10 minutes.
+
+    PostgreSQL's estimate for `bigrams @> ...` assumes the bigrams of a word are independent, so
+    it takes a common word for a rare one. Asking the index for up to COMMON_TERM_ROWS rows is
+    cheap and settles it.
+    """
+    key = "consult-term-common:" + hashlib.sha256(term.lower().encode()).hexdigest()[:32]
+    cached = cache.get(key)
+    if cached is not None:
+        return bool(cached)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM (SELECT 1 FROM consultations_consultation WHERE {_BIGRAMS_MATCH} LIMIT %s) AS hits",  # noqa: S608
+            [term, COMMON_TERM_ROWS],
+        )
+        common = cursor.fetchone()[0] >= COMMON_TERM_ROWS
+    cache.set(key, common, 600)
+    return common
+
+
 def consultation_page(
     filters: ConsultationFilters, *, cursor: str = "", size: int = PAGE_SIZE, indexed_keyword: bool = True
 ) -> tuple[list[Consultation], str | None]:
-    """One page by keyset on (occurred_at, id): as fast on page 1,000 as on page 1."""
+    """One page by keyset on (occurred_at, id): as fast on page 1,000 as on page 1.
+
+    The page's ids are chosen on the consultation table alone; only those rows are then joined to
+    customers, staff and categories (joining every match before the LIMIT costs more than the search).
+    """
     qs = consultation_search(filters, indexed_keyword=indexed_keyword)
     position = decode_cursor(cursor) if cursor else None
     if position:
@@ -118,15 +155,18 @@ def consultation_page(
             qs = qs.filter(Q(occurred_at__gt=moment) | Q(occurred_at=moment, id__gt=pk))
         else:
             qs = qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk))
-    rows = list(
-        qs.select_related(
-            "customer__customer_profile",
-            "staff__staff_profile",
-            "channel",
-            "main_category",
-            "middle_category",
-        ).order_by(*_order(filters.ascending))[: size + 1]
-    )
+    page_ids = qs.order_by(*_order(filters.ascending)).values_list("id", flat=True)[: size + 1]
+    term = filters.keyword.strip()
+    if indexed_keyword and term and connection.vendor == "postgresql" and keyword_is_common(term):
+        # Many rows hold the word: walking the time index newest-first meets a page of them at
+        # once, whereas the bigram bitmap would collect and sort all of them.
+        with transaction.atomic(), connection.cursor() as pg:
+            pg.execute("SET LOCAL enable_bitmapscan = off")
+            ids = list(page_ids)
+    else:
+        ids = list(page_ids)
+    by_id = Consultation.objects.select_related(*_RELATED).in_bulk(ids)
+    rows = [by_id[pk] for pk in ids]
     next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
     return rows[:size], next_cursor
 

@@ -29,7 +29,7 @@ start_postgres() {
     echo "==> starting PostgreSQL on 127.0.0.1:$PG_PORT"
     # A throwaway cluster for tests and benchmarks: durability off for speed.
     pg_as_owner "$bindir/pg_ctl" -D "$PG_DIR" -l "$PG_DIR/server.log" -w -o \
-      "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200" \
+      "-p $PG_PORT -k $PG_DIR -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200 -c jit=off" \
       start >/dev/null
   fi
   # The application role is a plain database owner, as in production: not a superuser.

@@ -46,6 +46,8 @@ document.addEventListener("DOMContentLoaded", () => {
     slotMinTime: "08:00:00",
     slotMaxTime: "19:00:00",
     slotDuration: "00:30:00",
+    eventTimeFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
+    slotLabelFormat: { hour: "2-digit", minute: "2-digit", hour12: false },
     weekends: false,
     nowIndicator: true,
     height: "auto",

@@ -1,0 +1,162 @@
+"""Staff desk on the benchmark bank (1,000,000 consultations over 200,000 customers): the
+customer page, and the consultation search with Korean keywords — the bigram-indexed search
+beside the naive `icontains` one (what django-helpdesk does), on the same cases in the same run,
+with a check that both return the same rows.
+
+    ./scripts/bench.sh staff_desk [--samples 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import time
+from collections.abc import Callable
+
+from bench.common import percentile, print_table, setup_django
+
+TWO_SYLLABLES = ["대출", "예금", "적금", "환전", "카드", "송금", "펀드", "해지"]
+LONGER = [
+    "정기예금",
+    "전세자금대출",
+    "해외송금",
+    "신용카드 한도",
+    "리틀빅정기예금",
+    "청년도약적금",
+    "가입완료",
+]
+ABSENT = ["방카슈랑스", "퇴직연금 이전"]  # in no row: the naive search must read the whole table
+
+
+def timed(fn: Callable[[], object]) -> tuple[float, object]:
+    start = time.perf_counter()
+    result = fn()
+    return (time.perf_counter() - start) * 1000, result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--samples", type=int, default=200, help="requests per measured case")
+    parser.add_argument("--seed", type=int, default=7)
+    args = parser.parse_args()
+    setup_django()
+
+    from django.conf import settings
+    from django.db import connection
+    from django.test import Client
+
+    from consultations.models import Consultation
+    from consultations.search import ConsultationFilters, consultation_page
+    from customers.models import User
+
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    rng = random.Random(args.seed)
+    total = Consultation.objects.count()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE consultations_consultation")
+    if total < 100_000:
+        print(
+            f"note: only {total:,} consultations; build the benchmark bank with "
+            "`python manage.py seed_demo --consultations 1000000` for the numbers in docs/performance.md"
+        )
+    client = Client()
+    client.force_login(User.objects.get(username="hnv2004"))
+
+    rows = []
+    # Customer page: profile + merged timeline + audit entry, through the real view and template.
+    customer_ids = list(
+        User.objects.filter(username__startswith="cust")
+        .order_by("?")
+        .values_list("id", flat=True)[: args.samples]
+    )
+    client.get(f"/staff/customers/{customer_ids[0]}/")  # warm-up
+    times = [timed(lambda pk=pk: client.get(f"/staff/customers/{pk}/"))[0] for pk in customer_ids]
+    rows.append(
+        [
+            "customer page (view, 200 customers)",
+            len(times),
+            percentile(times, 50),
+            percentile(times, 95),
+            50,
+            "—",
+        ]
+    )
+
+    latest = Consultation.objects.order_by("-occurred_at").values_list("occurred_at", flat=True).first()
+    last_day = (latest or dt.datetime.now(dt.UTC)).date()
+
+    def window() -> tuple[dt.date, dt.date]:
+        end = last_day - dt.timedelta(days=rng.randrange(0, 3 * 365 - 92))
+        return end - dt.timedelta(days=91), end
+
+    def measure(label: str, cases: list[ConsultationFilters], target: float) -> None:
+        indexed_ms, naive_ms, equal = [], [], True
+        for filters in cases:
+            t1, (rows_indexed, _) = timed(lambda f=filters: consultation_page(f, indexed_keyword=True))
+            t2, (rows_naive, _) = timed(lambda f=filters: consultation_page(f, indexed_keyword=False))
+            indexed_ms.append(t1)
+            naive_ms.append(t2)
+            equal &= [c.pk for c in rows_indexed] == [c.pk for c in rows_naive]
+        rows.append(
+            [
+                f"{label}: bigram index",
+                len(cases),
+                percentile(indexed_ms, 50),
+                percentile(indexed_ms, 95),
+                target,
+                "yes" if equal else "NO",
+            ]
+        )
+        rows.append(
+            [
+                f"{label}: naive icontains",
+                len(cases),
+                percentile(naive_ms, 50),
+                percentile(naive_ms, 95),
+                "—",
+                "(reference)",
+            ]
+        )
+
+    two = []
+    for _ in range(args.samples):
+        start, end = window()
+        two.append(ConsultationFilters(keyword=rng.choice(TWO_SYLLABLES), date_from=start, date_to=end))
+    measure("2-syllable keyword + 3 months, first page", two, 100)
+    measure(
+        "3+-syllable keyword, full history, first page",
+        [ConsultationFilters(keyword=rng.choice(LONGER)) for _ in range(args.samples)],
+        150,
+    )
+    measure("keyword found nowhere, full history", [ConsultationFilters(keyword=t) for t in ABSENT * 5], 150)
+
+    # The search page itself (form, query, template) for the 2-syllable case.
+    page_ms = []
+    for filters in two[: min(100, len(two))]:
+        query = {
+            "keyword": filters.keyword,
+            "date_from": filters.date_from.isoformat(),
+            "date_to": filters.date_to.isoformat(),
+        }
+        page_ms.append(timed(lambda q=query: client.get("/staff/consultations/", q))[0])
+    rows.append(
+        [
+            "search page (view), 2-syllable + 3 months",
+            len(page_ms),
+            percentile(page_ms, 50),
+            percentile(page_ms, 95),
+            100,
+            "—",
+        ]
+    )
+
+    print_table(
+        f"staff desk on {total:,} consultations (PostgreSQL, in-process Django client; ms)",
+        ["case", "n", "p50 ms", "p95 ms", "target p95 ms", "same rows as naive"],
+        rows,
+    )
+
+
+if __name__ == "__main__":
+    main()
