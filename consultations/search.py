@@ -49,7 +49,7 @@ def keyword_condition(term: str, *, indexed: bool = True) -> Q:
         return exact
     # Unqualified columns: inside a subquery Django renames the table, and a qualified name would
     # point at the outer query's row instead.
-    bigrams = RawSQL(_BIGRAMS_MATCH, [term], output_field=BooleanField())
+    bigrams = RawSQL(_BIGRAMS_MATCH, [term], output_field=BooleanField())  # noqa: S611 - constant SQL, term is a parameter
     return Q(bigrams) & exact
 
 
