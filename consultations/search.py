@@ -147,7 +147,18 @@ def consultation_page(
     The page's ids are chosen on the consultation table alone; only those rows are then joined to
     customers, staff and categories (joining every match before the LIMIT costs more than the search).
     """
-    qs = consultation_search(filters, indexed_keyword=indexed_keyword)
+    term = filters.keyword.strip()
+    # A common word, with no narrow filter: walking the time index newest-first meets a page of
+    # matches within a few hundred rows, whereas the bigram bitmap collects and sorts all of them.
+    # The planner cannot know the word is common (see keyword_is_common), so it is told.
+    walk_time_index = (
+        indexed_keyword
+        and bool(term)
+        and connection.vendor == "postgresql"
+        and not (filters.customer or filters.customer_id or filters.staff_id)
+        and keyword_is_common(term)
+    )
+    qs = consultation_search(filters, indexed_keyword=indexed_keyword and not walk_time_index)
     position = decode_cursor(cursor) if cursor else None
     if position:
         moment, pk = position
@@ -156,11 +167,9 @@ def consultation_page(
         else:
             qs = qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk))
     page_ids = qs.order_by(*_order(filters.ascending)).values_list("id", flat=True)[: size + 1]
-    term = filters.keyword.strip()
-    if indexed_keyword and term and connection.vendor == "postgresql" and keyword_is_common(term):
-        # Many rows hold the word: walking the time index newest-first meets a page of them at
-        # once, whereas the bigram bitmap would collect and sort all of them.
+    if walk_time_index:
         with transaction.atomic(), connection.cursor() as pg:
+            pg.execute("SET LOCAL enable_sort = off")
             pg.execute("SET LOCAL enable_bitmapscan = off")
             ids = list(page_ids)
     else:
