@@ -255,7 +255,7 @@ def main() -> None:
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument(
         "--variants",
-        default="threads:2x8,prefork:1x4",
+        default="prefork:1x4,threads:2x8",
         help="worker set-ups to compare, pool:PROCESSESxCONCURRENCY; the first also runs with faults",
     )
     parser.add_argument("--timeout", type=float, default=600)

@@ -18,6 +18,7 @@ import secrets
 import threading
 import time
 from collections import Counter
+from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlparse
@@ -60,8 +61,13 @@ class FakeTwilioState:
             }
 
 
+@lru_cache(maxsize=4)
+def _rfc2822(second: int) -> str:
+    return email.utils.formatdate(second, usegmt=True).replace("GMT", "+0000")
+
+
 def _message_json(account: str, sid: str, to: str, sender: str, body: str, created: float) -> dict[str, Any]:
-    stamp = email.utils.formatdate(created, usegmt=True).replace("GMT", "+0000")
+    stamp = _rfc2822(int(created))
     return {
         "sid": sid,
         "account_sid": account,

@@ -13,6 +13,7 @@ import logging
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -205,15 +206,38 @@ def _claim(message_ids: Sequence[int], now: dt.datetime) -> list[tuple[OutgoingS
     ]
 
 
+_RECORD_COLUMNS = {
+    "last_error",
+    "updated_at",
+    "status",
+    "provider",
+    "provider_message_id",
+    "sent_at",
+    "not_before",
+}
+
+
+@lru_cache(maxsize=16)
+def _record_sql(columns: tuple[str, ...]) -> str:
+    assignments = ", ".join(f"{column} = %s" for column in columns)
+    return f"UPDATE messaging_message SET {assignments} WHERE id = %s AND status = 'sending'"  # noqa: S608 - fixed names
+
+
 def _record(
     message_id: int, started: dt.datetime, outcome: str, *, error: str = "", **fields: Any
 ) -> MessageAttempt:
     """Write the outcome on the row at once (a crash later in the batch cannot lose it); the attempt
     log entry is returned for one bulk insert at the end."""
     now = timezone.now()
-    Message.objects.filter(pk=message_id, status=Message.Status.SENDING).update(
-        last_error=error, updated_at=now, **fields
-    )
+    values = {"last_error": error, "updated_at": now, **fields}
+    columns = tuple(values)
+    if not set(columns) <= _RECORD_COLUMNS:
+        raise ValueError(f"unexpected columns {columns}")
+    adapt = connection.ops.adapt_datetimefield_value
+    params = [adapt(v) if isinstance(v, dt.datetime) else v for v in values.values()]
+    # One plain UPDATE per outcome: the hot path of a bulk send, so no ORM query building.
+    with connection.cursor() as cursor:
+        cursor.execute(_record_sql(columns), [*params, message_id])
     return MessageAttempt(
         message_id=message_id,
         started_at=started,

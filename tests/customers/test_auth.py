@@ -86,3 +86,11 @@ def test_unknown_pages_get_the_korean_404(client, db):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert "찾을 수 없습니다" in response.content.decode()
+
+
+def test_english_is_available(client, db):
+    client.post("/i18n/setlang/", {"language": "en", "next": "/accounts/login/"})
+    page = client.get("/accounts/login/").content.decode()
+    assert '<html lang="en">' in page
+    assert "Customers and staff log in here alike." in page
+    assert "Log in" in page
