@@ -33,11 +33,16 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(condition: Callable[[], bool], timeout: float, every: float = 0.1) -> bool:
+def wait_for(
+    condition: Callable[[], bool], timeout: float, every: float = 0.1, tick: Callable[[], None] | None = None
+) -> bool:
+    """Poll `condition` until true or `timeout` seconds pass; `tick` runs between polls."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return True
+        if tick:
+            tick()
         time.sleep(every)
     return condition()
 

@@ -9,20 +9,16 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import os
-import shutil
-import signal
-import socket
-import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 from django.db import connection, transaction
 from django.utils import timezone
 
+from bench.common import Child, PrivateRedis, wait_for
 from consultations.business_days import next_business_day
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_create
@@ -37,112 +33,35 @@ ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+class Worker(Child):
+    """A Celery worker process of its own (thread pool) on the test database."""
 
-
-def wait_for(
-    condition: Callable[[], bool], timeout: float, every: float = 0.2, tick: Callable[[], None] | None = None
-) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        if tick:
-            tick()
-        time.sleep(every)
-    return condition()
-
-
-class PrivateRedis:
-    def __init__(self, workdir: Path):
-        self.port = free_port()
-        self.workdir = workdir
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        self.proc = subprocess.Popen(  # noqa: S603
+    def __init__(self, env: dict[str, str], logdir: Path):
+        super().__init__(
+            f"worker-{time.monotonic_ns()}",
             [
-                shutil.which("redis-server") or "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.workdir),
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "omnihana",
+                "worker",
+                "--pool=threads",
+                "--concurrency=4",
+                "--without-heartbeat",
+                "--without-mingle",
+                "--without-gossip",
+                "--loglevel=INFO",
+                f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
             ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            env,
+            logdir,
         )
-        client = redis.Redis.from_url(self.url)
-        assert wait_for(lambda: _pings(client), 10), "redis did not start"
 
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()  # as a crash would: no save, queued tasks gone
-            self.proc.wait(10)
-
-
-def _pings(client: redis.Redis) -> bool:
-    try:
-        return bool(client.ping())
-    except redis.RedisError:
-        return False
-
-
-class Worker:
-    def __init__(self, env: dict[str, str], log: Path):
-        self.env = env
-        self.log = log
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        with self.log.open("ab") as out:
-            self.proc = subprocess.Popen(  # noqa: S603
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "omnihana",
-                    "worker",
-                    "--pool=threads",
-                    "--concurrency=4",
-                    "--without-heartbeat",
-                    "--without-mingle",
-                    "--without-gossip",
-                    "--loglevel=INFO",
-                    f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
-                ],
-                cwd=ROOT,
-                env=self.env,
-                stdout=out,
-                stderr=subprocess.STDOUT,
-            )
+    def start(self) -> Worker:
+        super().start()
         assert wait_for(lambda: b" ready." in self.log.read_bytes(), 30), self.log.read_text()[-3000:]
-
-    def kill(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
-            self.proc.wait(10)
-
-    def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(15)
-            except subprocess.TimeoutExpired:
-                self.kill()
+        return self
 
 
 def worker_database_url() -> str:
@@ -153,10 +72,9 @@ def worker_database_url() -> str:
 
 @pytest.fixture
 def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path)
-    server.start()
+    server = PrivateRedis(tmp_path, dict(os.environ)).start()
     yield server
-    server.stop()
+    server.kill()
 
 
 @pytest.fixture
@@ -190,8 +108,7 @@ def worker(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[Worker]
         "SMS_SEND_TIMEOUT": "5",
         "SMS_RETRY_BASE_SECONDS": "0.2",
     }
-    process = Worker(env, tmp_path / "worker.log")
-    process.start()
+    process = Worker(env, tmp_path).start()
     yield process
     process.stop()
 
@@ -243,11 +160,11 @@ def test_a_booking_confirmation_is_delivered_by_the_worker(people, worker, fake_
 
 def test_redis_down_while_booking_loses_nothing(people, worker, private_redis, fake_twilio):
     customer, teller = people
-    private_redis.stop()
+    private_redis.kill()  # a crash: whatever it queued is gone
     booking = book(customer, teller, next_week(11))  # the broker is gone: the booking still commits
     assert Booking.objects.filter(pk=booking.pk, status=Booking.Status.BOOKED).exists()
     assert confirmation(booking).status == Message.Status.PENDING
-    private_redis.start()
+    private_redis.start()  # back on the same port
     delivered = wait_for(
         lambda: confirmation(booking).status == Message.Status.SENT,
         45,
@@ -268,9 +185,9 @@ def test_a_worker_killed_mid_send_does_not_send_twice(people, worker, fake_twili
     customer, teller = people
     fake_twilio.state.control({"delay": 2.0})  # the provider accepts the message after 2 s
     booking = book(customer, teller, next_week(14))
-    assert wait_for(lambda: confirmation(booking).status == Message.Status.SENDING, 10)
+    assert wait_for(lambda: confirmation(booking).status == Message.Status.SENDING, 30)
     worker.kill()  # dies holding the claim, before it can record the outcome
-    assert wait_for(lambda: fake_twilio.state.stats()["received"] == 1, 10)  # the provider did get it
+    assert wait_for(lambda: fake_twilio.state.stats()["received"] == 1, 30)  # the provider did get it
     fake_twilio.state.control({"delay": 0})
     worker.start()
     assert wait_for(
