@@ -49,10 +49,17 @@ class PageProblems:
         self.items: list[str] = []
         page.on("console", self._console)
         page.on("pageerror", lambda exc: self.items.append(f"page error: {exc}"))
-        page.on("requestfailed", lambda req: self.items.append(f"request failed: {req.url} {req.failure}"))
+        page.on("requestfailed", self._failed)
         page.on("response", self._response)
         # Nothing may leave the machine: any request outside the live server is recorded and refused.
         page.route("**/*", lambda route: self._only_local(route, base_url))
+
+    def _failed(self, request) -> None:
+        # ERR_ABORTED is the browser cancelling a request because the page navigated away (a font
+        # still loading, say). A missing file shows as an HTTP error; an outside address is
+        # recorded by _only_local before it is refused.
+        if request.failure != "net::ERR_ABORTED":
+            self.items.append(f"request failed: {request.url} {request.failure}")
 
     def _console(self, msg) -> None:
         if msg.type == "error":
