@@ -24,7 +24,7 @@ from .access import customer_get_for_user
 from .forms import CustomerSearchForm, LoginForm
 from .models import User
 from .roles import AuthenticatedRequest, staff_required
-from .selectors import customer_search, is_favourite
+from .selectors import customer_search, is_favourite, starred_ids
 from .services import favourite_toggle
 from .timeline import KINDS, customer_timeline
 
@@ -78,8 +78,11 @@ def customer_search_view(request: AuthenticatedRequest) -> HttpResponse:
         page = Paginator(results, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    starred = starred_ids(staff=request.user, customers=page.object_list) if page else set()
     return render(
-        request, "customers/customer_search.html", {"form": form, "page": page, "query": query.urlencode()}
+        request,
+        "customers/customer_search.html",
+        {"form": form, "page": page, "query": query.urlencode(), "starred": starred},
     )
 
 

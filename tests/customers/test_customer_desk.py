@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -17,8 +18,9 @@ KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def table(page: str) -> str:
-    """The result rows only (the search term itself is echoed in the form)."""
-    return page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+    """The result rows as shown: without forms (the search itself is echoed in their fields)."""
+    body = page.split("<tbody>")[1].split("</tbody>")[0] if "<tbody>" in page else ""
+    return re.sub(r"<form.*?</form>", "", body, flags=re.S)
 
 
 @pytest.mark.parametrize(
@@ -204,3 +206,15 @@ def test_a_customer_only_ever_reaches_their_own_record(customer, other_customer)
     with pytest.raises(PermissionDenied):
         customer_get_for_user(user=AnonymousUser(), pk=customer.pk)
     assert User.objects.filter(pk=customer.pk).exists()
+
+
+def test_a_customer_can_be_starred_from_the_search_results(client, teller, customer):
+    client.force_login(teller)
+    search = reverse("staff:customers") + "?q=hanauser1"
+    response = client.post(reverse("staff:favourite_toggle", args=[customer.pk]), {"next": search})
+    assert response["Location"] == search
+    assert 'aria-pressed="true"' in client.get(search).content.decode().split("<tbody>")[1]
+    response = client.post(
+        reverse("staff:favourite_toggle", args=[customer.pk]), {"next": "https://evil.example/"}
+    )
+    assert response["Location"] == reverse("staff:customer_detail", args=[customer.pk])
