@@ -4,6 +4,7 @@ import datetime as dt
 
 from django import forms
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from customers.forms import style_fields
@@ -196,3 +197,91 @@ class StaffBookingForm(forms.Form):
         if value is None and self.data.get("slot") is not None:
             raise forms.ValidationError(_("예약할 시간을 선택해 주세요."))
         return value
+
+
+class MyHistoryFilterForm(forms.Form):
+    """The customer's own history: date range, category, channel."""
+
+    date_from = forms.DateField(
+        label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    main_category = forms.ModelChoiceField(
+        label=_("대분류"), required=False, queryset=MainCategory.objects.all(), empty_label=_("전체")
+    )
+    middle_category = _MiddleChoice(
+        label=_("중분류"),
+        required=False,
+        queryset=MiddleCategory.objects.select_related("main"),
+        empty_label=_("전체"),
+        widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
+    )
+    channel = forms.ModelChoiceField(
+        label=_("채널"), required=False, queryset=Channel.objects.all(), empty_label=_("전체")
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self, small=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("시작일이 종료일보다 늦습니다."))
+        return data
+
+    def apply(self, qs):
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        tz = timezone.get_current_timezone()
+        if d.get("date_from"):
+            qs = qs.filter(occurred_at__gte=dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz))
+        if d.get("date_to"):
+            qs = qs.filter(
+                occurred_at__lt=dt.datetime.combine(
+                    d["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
+                )
+            )
+        for name in ("main_category", "middle_category", "channel"):
+            if d.get(name):
+                qs = qs.filter(**{name: d[name]})
+        return qs
+
+
+class CustomerBookingForm(forms.Form):
+    """A customer books a follow-up: how, where (for a visit), about what, and the slot (staff|start)."""
+
+    channel = forms.ModelChoiceField(
+        label=_("상담 방법"),
+        queryset=Channel.objects.filter(is_bookable=True, is_active=True),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    branch: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("방문할 지점"), required=False, queryset=None, empty_label=_("지점을 고르세요")
+    )
+    main_category = forms.ModelChoiceField(
+        label=_("상담 분야"), queryset=MainCategory.objects.active(), empty_label=None
+    )
+    slot = forms.CharField(required=False, widget=forms.HiddenInput)
+    note = forms.CharField(label=_("요청사항 (선택)"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from branches.models import Branch
+
+        self.fields["branch"].queryset = Branch.objects.filter(kind=Branch.Kind.BRANCH, is_active=True)
+        style_fields(self)
+
+    def clean_slot(self) -> tuple[int, dt.datetime] | None:
+        raw = self.cleaned_data.get("slot") or ""
+        if not raw:
+            return None
+        staff_id, _sep, stamp = raw.partition("|")
+        moment = parse_datetime(stamp)
+        if not staff_id.isdigit() or moment is None or moment.tzinfo is None:
+            raise forms.ValidationError(_("선택한 시간을 알 수 없습니다. 다시 골라 주세요."))
+        return int(staff_id), moment

@@ -101,3 +101,47 @@ def slot_check(
         raise ValidationError(
             _("방금 다른 분이 예약한 시간입니다. 다른 시간을 선택해 주세요."), code="slot_taken"
         )
+
+
+def merged_free_slots(
+    *, staff: list[User], start_day: dt.date, days: int, now: dt.datetime | None = None
+) -> dict[dt.date, list[Slot]]:
+    """Free slots of any of `staff`: for each time, the first of them (in the given order) who is free."""
+    merged: dict[dt.date, dict[dt.datetime, Slot]] = {}
+    for person in staff:
+        for day, slots in free_slots(staff=person, start_day=start_day, days=days, now=now).items():
+            by_time = merged.setdefault(day, {})
+            for slot in slots:
+                by_time.setdefault(slot.starts_at, slot)
+    return {day: [by_time[t] for t in sorted(by_time)] for day, by_time in merged.items()}
+
+
+def booking_candidates(*, channel_code: str, origin_staff: User | None, branch_id: int | None) -> list[User]:
+    """Who can take a follow-up: the staff member of the original consultation when they work that
+    channel, otherwise the tellers of the chosen branch (a visit) or the agents of the channel."""
+    from branches.models import Branch
+
+    staff = User.objects.filter(is_active=True).select_related(
+        "staff_profile__branch", "staff_profile__channel"
+    )
+    if channel_code == "branch":
+        if branch_id:
+            return list(
+                staff.filter(role=User.Role.TELLER, staff_profile__branch_id=branch_id).order_by("id")
+            )
+        profile = getattr(origin_staff, "staff_profile", None)
+        if (
+            origin_staff
+            and origin_staff.role == User.Role.TELLER
+            and profile
+            and profile.branch.kind == Branch.Kind.BRANCH
+        ):
+            return [origin_staff]
+        return []
+    agents = list(
+        staff.filter(role=User.Role.AGENT, staff_profile__channel__code=channel_code).order_by("id")
+    )
+    if origin_staff in agents:
+        agents.remove(origin_staff)
+        agents.insert(0, origin_staff)
+    return agents

@@ -28,13 +28,29 @@ from .access import (
     consultation_get_for_user,
     unavailability_get_for_user,
 )
+from .analytics import counts_by_category, counts_by_channel, counts_by_month
 from .business_days import next_business_day
 from .export import csv_stream, xlsx_file
-from .forms import BookingOutcomeForm, ConsultationForm, ConsultationSearchForm, StaffBookingForm
-from .models import Channel, Consultation
+from .forms import (
+    BookingOutcomeForm,
+    ConsultationForm,
+    ConsultationSearchForm,
+    CustomerBookingForm,
+    MyHistoryFilterForm,
+    StaffBookingForm,
+)
+from .ics import booking_ics
+from .models import Booking, Channel, Consultation
 from .search import consultation_export_rows, consultation_page
-from .selectors import booking_list_for_staff_on, calendar_events, consultation_list_for_customer
+from .selectors import (
+    booking_list_for_customer,
+    booking_list_for_staff_on,
+    calendar_events,
+    consultation_list_for_customer,
+)
 from .services import (
+    CANCEL_DEADLINE,
+    booking_cancel,
     booking_create,
     consultation_record,
     consultation_update,
@@ -42,14 +58,46 @@ from .services import (
     unavailability_delete,
     unavailability_move,
 )
-from .slots import free_slots
+from .slots import SLOT, booking_candidates, free_slots, merged_free_slots
 
 
 @customer_required
 def me_home_view(request: AuthenticatedRequest) -> HttpResponse:
-    consultations = consultation_list_for_customer(customer=request.user)
-    page = Paginator(consultations, 20).get_page(request.GET.get("page"))
-    return render(request, "consultations/me_home.html", {"page": page})
+    """The customer's integrated history (filterable) with their charts and the same numbers as tables."""
+    mine = consultation_list_for_customer(customer=request.user)
+    form = MyHistoryFilterForm(request.GET or None)
+    page = Paginator(form.apply(mine), 20).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    plain = mine.order_by()
+    return render(
+        request,
+        "consultations/me_home.html",
+        {
+            "page": page,
+            "form": form,
+            "query": query.urlencode(),
+            "filtered": bool(request.GET.dict().keys() - {"page"}),
+            "by_category": counts_by_category(plain),
+            "by_channel": counts_by_channel(plain),
+            "by_month": counts_by_month(plain),
+        },
+    )
+
+
+@customer_required
+def me_consultation_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    consultation = consultation_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "consultations/me_consultation_detail.html",
+        {
+            "c": consultation,
+            "follow_ups": consultation.follow_ups.select_related("channel", "staff", "branch").order_by(
+                "-starts_at"
+            ),
+        },
+    )
 
 
 @staff_required
@@ -382,3 +430,134 @@ def calendar_block_view(request: AuthenticatedRequest, pk: int) -> JsonResponse:
 def booking_detail_redirect_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     booking = booking_get_for_user(user=request.user, pk=pk)
     return redirect("staff:customer_detail", pk=booking.customer_id)
+
+
+# --- the customer's own bookings ----------------------------------------------------------------
+@customer_required
+def me_bookings_view(request: AuthenticatedRequest) -> HttpResponse:
+    now = timezone.now()
+    mine = booking_list_for_customer(customer=request.user)
+    upcoming = list(mine.filter(status=Booking.Status.BOOKED, starts_at__gte=now).order_by("starts_at"))
+    past = mine.exclude(pk__in=[b.pk for b in upcoming])[:50]
+    return render(
+        request,
+        "consultations/me_bookings.html",
+        {
+            "upcoming": upcoming,
+            "past": past,
+            "cancel_deadline": CANCEL_DEADLINE,
+            "now": now,
+        },
+    )
+
+
+@customer_required
+def me_booking_new_view(request: AuthenticatedRequest) -> HttpResponse:
+    origin = None
+    origin_id = request.GET.get("origin") or request.POST.get("origin")
+    if origin_id and origin_id.isdigit():
+        origin = consultation_get_for_user(user=request.user, pk=int(origin_id))
+    data = request.POST if request.method == "POST" else request.GET
+    defaults = {
+        "channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
+        "main_category": origin.main_category_id if origin else None,
+    }
+    form = CustomerBookingForm(data if data.get("channel") else None, initial=defaults)
+    channel = Channel.objects.filter(is_bookable=True, is_active=True).filter(pk=data.get("channel") or defaults["channel"]).first()
+    branch_id = data.get("branch") if str(data.get("branch", "")).isdigit() else None
+    candidates = booking_candidates(
+        channel_code=channel.code if channel else "",
+        origin_staff=origin.staff if origin else None,
+        branch_id=int(branch_id) if branch_id else None,
+    )
+    start = parse_date(data.get("start", "")) or timezone.localdate()
+    if request.method == "POST" and form.is_valid() and form.cleaned_data["slot"]:
+        staff_id, starts_at = form.cleaned_data["slot"]
+        staff = next((s for s in candidates if s.pk == staff_id), None)
+        if staff is None:
+            form.add_error(None, _("선택한 상담 방법으로는 이 직원과 예약할 수 없습니다. 다시 골라 주세요."))
+        else:
+            try:
+                booking = booking_create(
+                    customer=request.user,
+                    staff=staff,
+                    channel=form.cleaned_data["channel"],
+                    starts_at=starts_at,
+                    ends_at=starts_at + SLOT,
+                    main_category=form.cleaned_data["main_category"],
+                    middle_category=origin.middle_category if origin else None,
+                    origin=origin,
+                    note=form.cleaned_data["note"],
+                    by=request.user,
+                )
+            except ValidationError as exc:
+                if exc.code == "slot_taken":
+                    form.add_error(
+                        None,
+                        _(
+                            "아쉽지만 방금 다른 분이 그 시간을 예약했습니다. 새로 고친 시간표에서 다시 골라 주세요."
+                        ),
+                    )
+                else:
+                    form.add_error(None, exc)
+            else:
+                messages.success(request, _("예약했습니다. 확인 문자를 보내 드립니다."))
+                return redirect("me:booking_detail", pk=booking.pk)
+    days = []
+    if candidates:
+        merged = merged_free_slots(staff=candidates, start_day=next_business_day(start), days=14)
+        days = [(day, slots) for day, slots in merged.items() if next_business_day(day) == day][:5]
+    return render(
+        request,
+        "consultations/me_booking_form.html",
+        {
+            "form": form,
+            "origin": origin,
+            "channel": channel,
+            "candidates": candidates,
+            "days": days,
+            "start": start,
+            "prev_start": start - dt.timedelta(days=7),
+            "next_start": start + dt.timedelta(days=7),
+            "needs_branch": channel is not None and channel.code == "branch" and not candidates,
+            "branch_id": branch_id or "",
+        },
+    )
+
+
+@customer_required
+def me_booking_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    booking = booking_get_for_user(user=request.user, pk=pk)
+    return render(
+        request,
+        "consultations/me_booking_detail.html",
+        {
+            "booking": booking,
+            "can_cancel": booking.status == Booking.Status.BOOKED
+            and booking.starts_at - timezone.now() >= CANCEL_DEADLINE,
+        },
+    )
+
+
+@customer_required
+@require_POST
+def me_booking_cancel_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    booking = booking_get_for_user(user=request.user, pk=pk)
+    try:
+        booking_cancel(booking=booking, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("예약을 취소했습니다. 취소 문자를 보내 드립니다."))
+    return redirect("me:bookings")
+
+
+@customer_required
+def me_booking_ics_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    booking = booking_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(
+        booking_ics(booking, host=request.get_host().split(":")[0]),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="omnihana-booking-{booking.pk}.ics"'
+    return response

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audit import views as audit_views
+from consultations import charts as consultation_charts
 from consultations import views as consultation_views
 from customers import views as customer_views
 from messaging import views as messaging_views
@@ -12,6 +13,19 @@ from .health import healthz_view
 me_patterns = (
     [
         path("", consultation_views.me_home_view, name="home"),
+        path(
+            "consultations/<int:pk>/",
+            consultation_views.me_consultation_detail_view,
+            name="consultation_detail",
+        ),
+        path("bookings/", consultation_views.me_bookings_view, name="bookings"),
+        path("bookings/new/", consultation_views.me_booking_new_view, name="booking_new"),
+        path("bookings/<int:pk>/", consultation_views.me_booking_detail_view, name="booking_detail"),
+        path("bookings/<int:pk>/cancel/", consultation_views.me_booking_cancel_view, name="booking_cancel"),
+        path("bookings/<int:pk>.ics", consultation_views.me_booking_ics_view, name="booking_ics"),
+        path("charts/category.json", consultation_charts.MyCategoryChart.as_view(), name="chart_category"),
+        path("charts/channel.json", consultation_charts.MyChannelChart.as_view(), name="chart_channel"),
+        path("charts/month.json", consultation_charts.MyMonthChart.as_view(), name="chart_month"),
     ],
     "me",
 )

@@ -40,6 +40,7 @@ CUSTOMER_HOME = {
     "agent": 403,
     "manager": 403,
 }
+OWN_RECORD = {**CUSTOMER_HOME, "other_customer": 404}  # another customer's record does not exist for them
 SIGNED_IN_GO_HOME = {"anonymous": 200, **dict.fromkeys(ROLES[1:], 302)}
 
 EXPECTED: dict[str, Mapping[str, object]] = {
@@ -49,6 +50,15 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "healthz": OPEN,
     "messaging:twilio_status": dict.fromkeys(ROLES, 405),  # Twilio POSTs, signed
     "me:home": CUSTOMER_HOME,
+    "me:consultation_detail": OWN_RECORD,
+    "me:chart_category": CUSTOMER_HOME,
+    "me:chart_channel": CUSTOMER_HOME,
+    "me:chart_month": CUSTOMER_HOME,
+    "me:bookings": CUSTOMER_HOME,
+    "me:booking_new": CUSTOMER_HOME,
+    "me:booking_detail": OWN_RECORD,
+    "me:booking_ics": OWN_RECORD,
+    "me:booking_cancel": {**CUSTOMER_HOME, "customer": 405, "other_customer": 405},  # POST only
     "staff:today": STAFF,
     "staff:customers": STAFF,
     "staff:customer_detail": STAFF,
@@ -127,6 +137,10 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         return {"customer_id": objects["customer_id"]}
     by_name: dict[str, dict[str, object]] = {
         "staff:consultation_edit": {"pk": objects["consultation"]},
+        "me:consultation_detail": {"pk": objects["consultation"]},
+        "me:booking_detail": {"pk": objects["booking"]},
+        "me:booking_ics": {"pk": objects["booking"]},
+        "me:booking_cancel": {"pk": objects["booking"]},
         "staff:booking_detail": {"pk": objects["booking"]},
         "staff:calendar_block": {"pk": objects["block"]},
         "staff:message_detail": {"pk": objects["message"]},

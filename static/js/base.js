@@ -11,3 +11,10 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   });
 });
+
+// Radio buttons with data-autosubmit-radio submit their form when chosen (the booking method).
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("input[data-autosubmit-radio]").forEach((radio) => {
+    radio.addEventListener("change", () => radio.form.submit());
+  });
+});
