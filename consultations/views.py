@@ -463,7 +463,11 @@ def me_booking_new_view(request: AuthenticatedRequest) -> HttpResponse:
         "main_category": origin.main_category_id if origin else None,
     }
     form = CustomerBookingForm(data if data.get("channel") else None, initial=defaults)
-    channel = Channel.objects.filter(is_bookable=True, is_active=True).filter(pk=data.get("channel") or defaults["channel"]).first()
+    channel = (
+        Channel.objects.filter(is_bookable=True, is_active=True)
+        .filter(pk=data.get("channel") or defaults["channel"])
+        .first()
+    )
     branch_id = data.get("branch") if str(data.get("branch", "")).isdigit() else None
     candidates = booking_candidates(
         channel_code=channel.code if channel else "",
