@@ -104,7 +104,9 @@ class BookingOutcomeForm(forms.Form):
     )
 
 
-class ConsultationSearchForm(forms.Form):
+class _PeriodCategoryChannelFilter(forms.Form):
+    """Period, category and channel: the filters the staff search and the customer's history share."""
+
     date_from = forms.DateField(
         label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -124,6 +126,29 @@ class ConsultationSearchForm(forms.Form):
     channel = forms.ModelChoiceField(
         label=_("채널"), required=False, queryset=Channel.objects.all(), empty_label=_("전체")
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self, small=True)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
+            raise forms.ValidationError(_("시작일이 종료일보다 늦습니다."))
+        return data
+
+    def _shared_filters(self) -> dict:
+        d = self.cleaned_data
+        return {
+            "date_from": d.get("date_from"),
+            "date_to": d.get("date_to"),
+            "main_category_id": d["main_category"].pk if d.get("main_category") else None,
+            "middle_category_id": d["middle_category"].pk if d.get("middle_category") else None,
+            "channel_id": d["channel"].pk if d.get("channel") else None,
+        }
+
+
+class ConsultationSearchForm(_PeriodCategoryChannelFilter):
     staff = forms.ModelChoiceField(
         label=_("담당 직원"),
         required=False,
@@ -142,24 +167,10 @@ class ConsultationSearchForm(forms.Form):
         label=_("정렬"), required=False, choices=[("new", _("최신순")), ("old", _("오래된순"))]
     )
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self, small=True)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("시작일이 종료일보다 늦습니다."))
-        return data
-
     def filters(self) -> ConsultationFilters:
         d = self.cleaned_data
         return ConsultationFilters(
-            date_from=d.get("date_from"),
-            date_to=d.get("date_to"),
-            main_category_id=d["main_category"].pk if d.get("main_category") else None,
-            middle_category_id=d["middle_category"].pk if d.get("middle_category") else None,
-            channel_id=d["channel"].pk if d.get("channel") else None,
+            **self._shared_filters(),
             staff_id=d["staff"].pk if d.get("staff") else None,
             progress=d.get("progress", ""),
             follow_up={"y": True, "n": False}.get(d.get("follow_up", "")),
@@ -199,56 +210,12 @@ class StaffBookingForm(forms.Form):
         return value
 
 
-class MyHistoryFilterForm(forms.Form):
-    """The customer's own history: date range, category, channel."""
+class MyHistoryFilterForm(_PeriodCategoryChannelFilter):
+    """The customer's own history: period, category, channel."""
 
-    date_from = forms.DateField(
-        label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    main_category = forms.ModelChoiceField(
-        label=_("대분류"), required=False, queryset=MainCategory.objects.all(), empty_label=_("전체")
-    )
-    middle_category = _MiddleChoice(
-        label=_("중분류"),
-        required=False,
-        queryset=MiddleCategory.objects.select_related("main"),
-        empty_label=_("전체"),
-        widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
-    )
-    channel = forms.ModelChoiceField(
-        label=_("채널"), required=False, queryset=Channel.objects.all(), empty_label=_("전체")
-    )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        style_fields(self, small=True)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("date_from") and data.get("date_to") and data["date_from"] > data["date_to"]:
-            raise forms.ValidationError(_("시작일이 종료일보다 늦습니다."))
-        return data
-
-    def apply(self, qs):
-        if not self.is_valid():
-            return qs
-        d = self.cleaned_data
-        tz = timezone.get_current_timezone()
-        if d.get("date_from"):
-            qs = qs.filter(occurred_at__gte=dt.datetime.combine(d["date_from"], dt.time.min, tzinfo=tz))
-        if d.get("date_to"):
-            qs = qs.filter(
-                occurred_at__lt=dt.datetime.combine(
-                    d["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz
-                )
-            )
-        for name in ("main_category", "middle_category", "channel"):
-            if d.get(name):
-                qs = qs.filter(**{name: d[name]})
-        return qs
+    def filters(self, *, customer: User) -> ConsultationFilters:
+        shared = self._shared_filters() if self.is_valid() else {}
+        return ConsultationFilters(customer_id=customer.pk, **shared)
 
 
 class CustomerBookingForm(forms.Form):

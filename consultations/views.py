@@ -41,7 +41,7 @@ from .forms import (
 )
 from .ics import booking_ics
 from .models import Booking, Channel, Consultation
-from .search import consultation_export_rows, consultation_page
+from .search import consultation_export_rows, consultation_page, consultation_search
 from .selectors import (
     booking_list_for_customer,
     booking_list_for_staff_on,
@@ -58,7 +58,7 @@ from .services import (
     unavailability_delete,
     unavailability_move,
 )
-from .slots import SLOT, booking_candidates, free_slots, merged_free_slots
+from .slots import SLOT, booking_candidates, merged_free_slots
 
 
 @customer_required
@@ -66,7 +66,12 @@ def me_home_view(request: AuthenticatedRequest) -> HttpResponse:
     """The customer's integrated history (filterable) with their charts and the same numbers as tables."""
     mine = consultation_list_for_customer(customer=request.user)
     form = MyHistoryFilterForm(request.GET or None)
-    page = Paginator(form.apply(mine), 20).get_page(request.GET.get("page"))
+    shown = (
+        consultation_search(form.filters(customer=request.user))
+        .select_related("channel", "main_category", "middle_category", "staff__staff_profile__branch")
+        .order_by("-occurred_at", "-id")
+    )
+    page = Paginator(shown, 20).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     plain = mine.order_by()
@@ -263,11 +268,10 @@ def consultation_edit_view(request: AuthenticatedRequest, pk: int) -> HttpRespon
 
 
 # --- booking on the customer's behalf -------------------------------------------------------------
-def _picker_days(staff: User, start: dt.date, count: int = 5) -> list[tuple[dt.date, list]]:
-    first = next_business_day(start)
-    span = free_slots(staff=staff, start_day=first, days=count + 9)
-    days = [(day, slots) for day, slots in span.items() if slots or day.weekday() < 5]
-    return [(day, slots) for day, slots in days if next_business_day(day) == day][:count]
+def _picker_days(staff: list[User], start: dt.date, count: int = 5) -> list[tuple[dt.date, list]]:
+    """The next `count` banking days from `start`, each with the free slots of any of `staff`."""
+    span = merged_free_slots(staff=staff, start_day=next_business_day(start), days=count + 9)
+    return [(day, slots) for day, slots in span.items() if next_business_day(day) == day][:count]
 
 
 @staff_required
@@ -333,7 +337,7 @@ def staff_booking_create_view(request: AuthenticatedRequest, customer_id: int) -
             "origin": origin,
             "staff": staff,
             "start": start,
-            "days": _picker_days(staff, start) if staff else [],
+            "days": _picker_days([staff], start) if staff else [],
             "prev_start": start - dt.timedelta(days=7),
             "next_start": start + dt.timedelta(days=7),
         },
@@ -507,10 +511,7 @@ def me_booking_new_view(request: AuthenticatedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("예약했습니다. 확인 문자를 보내 드립니다."))
                 return redirect("me:booking_detail", pk=booking.pk)
-    days = []
-    if candidates:
-        merged = merged_free_slots(staff=candidates, start_day=next_business_day(start), days=14)
-        days = [(day, slots) for day, slots in merged.items() if next_business_day(day) == day][:5]
+    days = _picker_days(candidates, start) if candidates else []
     return render(
         request,
         "consultations/me_booking_form.html",
