@@ -12,6 +12,7 @@ from customers.models import User
 
 from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Progress
 from .search import ConsultationFilters
+from .services import NOTE_FIELDS
 
 
 class MiddleCategorySelect(forms.Select):
@@ -44,16 +45,7 @@ class ConsultationForm(forms.ModelForm):
 
     class Meta:
         model = Consultation
-        fields = [
-            "main_category",
-            "middle_category",
-            "channel",
-            "title",
-            "notes",
-            "progress",
-            "follow_up_needed",
-            "occurred_at",
-        ]
+        fields = list(NOTE_FIELDS)  # what a note holds is the service's to say
         widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
 
     def __init__(self, *args, **kwargs):
