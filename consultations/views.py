@@ -237,7 +237,8 @@ def consultation_create_view(request: AuthenticatedRequest, customer_id: int) ->
 @staff_required
 def consultation_edit_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     consultation = consultation_get_for_user(user=request.user, pk=pk)
-    form = ConsultationForm(request.POST or None, instance=Consultation.objects.get(pk=pk))
+    # The form edits the object in place; consultation_update compares against a freshly locked row.
+    form = ConsultationForm(request.POST or None, instance=consultation)
     if request.method == "POST" and form.is_valid():
         consultation_update(consultation=consultation, data=form.cleaned_data, by=request.user)
         audit_record(

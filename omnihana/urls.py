@@ -3,8 +3,9 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from audit import views as audit_views
-from consultations import charts as consultation_charts
 from consultations import views as consultation_views
+from consultations.analytics import counts_by_category, counts_by_channel, counts_by_month
+from consultations.charts import MyConsultationsChart
 from customers import views as customer_views
 from messaging import views as messaging_views
 
@@ -23,9 +24,21 @@ me_patterns = (
         path("bookings/<int:pk>/", consultation_views.me_booking_detail_view, name="booking_detail"),
         path("bookings/<int:pk>/cancel/", consultation_views.me_booking_cancel_view, name="booking_cancel"),
         path("bookings/<int:pk>.ics", consultation_views.me_booking_ics_view, name="booking_ics"),
-        path("charts/category.json", consultation_charts.MyCategoryChart.as_view(), name="chart_category"),
-        path("charts/channel.json", consultation_charts.MyChannelChart.as_view(), name="chart_channel"),
-        path("charts/month.json", consultation_charts.MyMonthChart.as_view(), name="chart_month"),
+        path(
+            "charts/category.json",
+            MyConsultationsChart.as_view(counter=counts_by_category),
+            name="chart_category",
+        ),
+        path(
+            "charts/channel.json",
+            MyConsultationsChart.as_view(counter=counts_by_channel),
+            name="chart_channel",
+        ),
+        path(
+            "charts/month.json",
+            MyConsultationsChart.as_view(counter=counts_by_month, line=True),
+            name="chart_month",
+        ),
     ],
     "me",
 )
