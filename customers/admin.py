@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import CustomerProfile, Favourite, PhoneVerification, StaffProfile, User
+from .models import CustomerProfile, Favourite, LoginFailure, PhoneVerification, StaffProfile, User
 
 
 class CustomerProfileInline(admin.StackedInline):
@@ -66,3 +66,12 @@ class PhoneVerificationAdmin(admin.ModelAdmin):
     list_filter = ("purpose",)
     search_fields = ("phone",)
     readonly_fields = ("code_hash",)
+
+
+@admin.register(LoginFailure)
+class LoginFailureAdmin(admin.ModelAdmin):
+    """Delete a row here to unlock a customer who phoned in (after checking who they are)."""
+
+    list_display = ("username", "ip", "at")
+    search_fields = ("username", "ip")
+    date_hierarchy = "at"

@@ -7,6 +7,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 # Korean mobile numbers in E.164: +82 10 followed by 8 digits.
@@ -181,3 +182,19 @@ class PhoneVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.phone} {self.purpose} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class LoginFailure(models.Model):
+    """One wrong password for a login id from an address; five in 15 minutes lock that pair."""
+
+    username = models.CharField(max_length=150)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("로그인 실패")
+        verbose_name_plural = _("로그인 실패")
+        indexes = [models.Index(fields=["username", "ip", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

@@ -127,7 +127,7 @@ def customer_timeline(
                 m.created_at,
                 m.get_purpose_display(),
                 None,
-                m.body,
+                m.body_for_staff,
                 m.get_status_display(),
                 reverse("staff:message_detail", args=[m.pk]),
                 m,

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -69,6 +71,13 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_purpose_display()} → {self.masked_phone} ({self.get_status_display()})"
+
+    @property
+    def body_for_staff(self) -> str:
+        """What staff screens show: one-time codes are blanked so nobody at the bank can use them."""
+        if self.purpose == Purpose.OTP:
+            return re.sub(r"\d{6}", "●●●●●●", self.body)
+        return self.body
 
     @property
     def masked_phone(self) -> str:

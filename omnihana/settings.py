@@ -253,6 +253,18 @@ TWILIO_STATUS_CALLBACK_BASE = os.environ.get(
     "TWILIO_STATUS_CALLBACK_BASE", ""
 )  # e.g. https://omnihana.example.com
 KAKAO_MAP_JS_KEY = os.environ.get("KAKAO_MAP_JS_KEY", "")
+# The Daum/Kakao postcode popup is loaded from Kakao's servers, so only when switched on.
+DAUM_POSTCODE_ENABLED = env_bool("DAUM_POSTCODE_ENABLED", False)
+
+# --- one-time codes and login throttling ----------------------------------------------------
+OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", "180"))
+OTP_MAX_TRIES = int(os.environ.get("OTP_MAX_TRIES", "5"))
+OTP_WINDOW_MINUTES = 10
+OTP_WINDOW_LIMIT = int(os.environ.get("OTP_WINDOW_LIMIT", "3"))  # sends per number per 10 minutes
+OTP_DAILY_LIMIT = int(os.environ.get("OTP_DAILY_LIMIT", "10"))  # sends per number per KST day
+OTP_IP_HOURLY_LIMIT = int(os.environ.get("OTP_IP_HOURLY_LIMIT", "20"))  # sends per address per hour
+LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+LOGIN_FAILURE_WINDOW_MINUTES = int(os.environ.get("LOGIN_FAILURE_WINDOW_MINUTES", "15"))
 DEMO_PASSWORD_HINT = not PRODUCTION  # the login page shows the demo accounts only outside production
 
 # --- security -----------------------------------------------------------------------------

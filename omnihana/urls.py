@@ -6,6 +6,7 @@ from audit import views as audit_views
 from consultations import views as consultation_views
 from consultations.analytics import counts_by_category, counts_by_channel, counts_by_month
 from consultations.charts import MyConsultationsChart
+from customers import account_views
 from customers import views as customer_views
 from messaging import views as messaging_views
 
@@ -14,6 +15,8 @@ from .health import healthz_view
 me_patterns = (
     [
         path("", consultation_views.me_home_view, name="home"),
+        path("profile/", account_views.profile_view, name="profile"),
+        path("password/", account_views.password_change_view, name="password"),
         path(
             "consultations/<int:pk>/",
             consultation_views.me_consultation_detail_view,
@@ -98,6 +101,14 @@ urlpatterns = [
     path("", customer_views.landing_view, name="home"),
     path("accounts/login/", customer_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/signup/", account_views.signup_view, name="signup"),
+    path("accounts/otp/", account_views.otp_send_view, name="otp_send"),
+    path("accounts/password-reset/", account_views.password_reset_view, name="password_reset"),
+    path(
+        "accounts/password-reset/confirm/",
+        account_views.password_reset_confirm_view,
+        name="password_reset_confirm",
+    ),
     path("me/", include(me_patterns)),
     path("staff/", include(staff_patterns)),
     path("messaging/", include("messaging.urls")),

@@ -48,6 +48,12 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "login": SIGNED_IN_GO_HOME,
     "logout": dict.fromkeys(ROLES, 405),  # POST only
     "healthz": OPEN,
+    "signup": SIGNED_IN_GO_HOME,
+    "otp_send": dict.fromkeys(ROLES, 405),  # POST only
+    "password_reset": OPEN,
+    "password_reset_confirm": dict.fromkeys(ROLES, 302),  # back to step one without a pending reset
+    "me:profile": CUSTOMER_HOME,
+    "me:password": CUSTOMER_HOME,
     "messaging:twilio_status": dict.fromkeys(ROLES, 405),  # Twilio POSTs, signed
     "me:home": CUSTOMER_HOME,
     "me:consultation_detail": OWN_RECORD,
