@@ -26,13 +26,12 @@ from .roles import AuthenticatedRequest, customer_required
 from .throttle import login_unlock
 
 RESET_SESSION_KEY = "password_reset"
-SENT_MESSAGE = "인증번호를 보냈습니다. 3분 안에 입력해 주세요."
 
 
 def _send_code(request: HttpRequest, *, phone: str, purpose: str) -> str:
     """Send a code and return the Korean sentence to show; ValidationError carries the refusal."""
     otp_send(phone=phone, purpose=purpose, ip=client_ip(request))
-    return _(SENT_MESSAGE)
+    return _("인증번호를 보냈습니다. 3분 안에 입력해 주세요.")
 
 
 def _error_text(error: ValidationError) -> str:

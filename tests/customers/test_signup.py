@@ -284,7 +284,9 @@ def test_password_reset_by_sms_code(client, customer, demo_password):
 
 def test_password_reset_does_not_tell_who_is_a_customer(client, customer):
     right = client.post(
-        reverse("password_reset"), {"username": "hanauser1", "phone": customer.customer_profile.phone}, follow=True
+        reverse("password_reset"),
+        {"username": "hanauser1", "phone": customer.customer_profile.phone},
+        follow=True,
     ).content.decode()
     wrong = client.post(
         reverse("password_reset"), {"username": "hanauser1", "phone": NEW_PHONE}, follow=True
@@ -376,14 +378,20 @@ def test_a_phone_change_to_another_customers_number_is_refused(client, customer,
     taken = other_customer.customer_profile.phone
     response = client.post(reverse("otp_send"), {"phone": taken, "purpose": "phone_change"})
     assert response.status_code == 400
-    page = client.post(reverse("me:profile"), profile_data(customer, phone=taken, code="123456")).content.decode()
+    page = client.post(
+        reverse("me:profile"), profile_data(customer, phone=taken, code="123456")
+    ).content.decode()
     assert "다른 계정에서 쓰고 있는 휴대폰 번호" in page
     assert CustomerProfile.objects.get(user=customer).phone != taken
 
 
 def test_only_a_signed_in_customer_may_ask_for_a_phone_change_code(client, agent):
-    assert client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "phone_change"}).status_code == 403
+    assert (
+        client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "phone_change"}).status_code == 403
+    )
     client.force_login(agent)
-    assert client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "phone_change"}).status_code == 403
+    assert (
+        client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "phone_change"}).status_code == 403
+    )
     assert client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "nonsense"}).status_code == 400
     assert not Message.objects.filter(to_phone=NEW_PHONE).exists()
