@@ -12,6 +12,9 @@ class ApiClient(models.Model):
     is_active = models.BooleanField(_("사용"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # DRF puts the authenticated client in request.user; permission checks ask this.
+    is_authenticated = True
+
     class Meta:
         verbose_name = _("API 클라이언트")
         verbose_name_plural = _("API 클라이언트")
@@ -36,3 +39,7 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client.name} {self.prefix}…"
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None

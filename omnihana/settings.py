@@ -256,6 +256,32 @@ KAKAO_MAP_JS_KEY = os.environ.get("KAKAO_MAP_JS_KEY", "")
 # The Daum/Kakao postcode popup is loaded from Kakao's servers, so only when switched on.
 DAUM_POSTCODE_ENABLED = env_bool("DAUM_POSTCODE_ENABLED", False)
 
+# --- REST API ----------------------------------------------------------------------------------
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/min")  # per client
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(64 * 1024)))
+API_MAX_BULK_BODY_BYTES = int(os.environ.get("API_MAX_BULK_BODY_BYTES", str(2 * 1024 * 1024)))
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.BearerKeyAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"api_client": API_RATE_LIMIT},
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "omnihana API",
+    "DESCRIPTION": "Other channels (e.g. the video teller) write consultation records into the integrated "
+    "history and read a customer's history back. Authenticate with `Authorization: Bearer <key>`.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "/static/vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": "/static/img/favicon.svg",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
 # --- one-time codes and login throttling ----------------------------------------------------
 OTP_TTL_SECONDS = int(os.environ.get("OTP_TTL_SECONDS", "180"))
 OTP_MAX_TRIES = int(os.environ.get("OTP_MAX_TRIES", "5"))

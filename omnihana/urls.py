@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from api import staff_views as api_staff_views
 from audit import views as audit_views
 from consultations import views as consultation_views
 from consultations.analytics import counts_by_category, counts_by_channel, counts_by_month
@@ -83,6 +84,9 @@ staff_patterns = (
         path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
         path("messages/<int:pk>/retry/", messaging_views.message_retry_view, name="message_retry"),
         path("messages/templates/", messaging_views.message_template_list_view, name="message_templates"),
+        path("api-clients/", api_staff_views.api_client_list_view, name="api_clients"),
+        path("api-clients/<int:pk>/keys/", api_staff_views.api_key_create_view, name="api_key_create"),
+        path("api-keys/<int:pk>/revoke/", api_staff_views.api_key_revoke_view, name="api_key_revoke"),
         path(
             "messages/templates/<slug:purpose>/",
             messaging_views.message_template_edit_view,
@@ -112,6 +116,7 @@ urlpatterns = [
     path("me/", include(me_patterns)),
     path("staff/", include(staff_patterns)),
     path("messaging/", include("messaging.urls")),
+    path("api/v1/", include("api.urls")),
     path("healthz", healthz_view, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from api.keys import api_key_issue
+from api.models import ApiClient
 from consultations.models import Booking, Channel, Consultation, MiddleCategory, Unavailability
 from customers.models import User
 from messaging.models import Message, Purpose
@@ -53,6 +55,14 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "password_reset": OPEN,
     "password_reset_confirm": dict.fromkeys(ROLES, 302),  # back to step one without a pending reset
     "me:profile": CUSTOMER_HOME,
+    "staff:api_clients": MANAGER,
+    "staff:api_key_create": MANAGER_POST_ONLY,
+    "staff:api_key_revoke": MANAGER_POST_ONLY,
+    # The API answers API keys, not sessions: every visitor of the site is a 401 there.
+    "api:consultations": dict.fromkeys(ROLES, 401),
+    "api:consultations_bulk": dict.fromkeys(ROLES, 401),
+    "api:schema": OPEN,
+    "api:docs": OPEN,
     "me:password": CUSTOMER_HOME,
     "messaging:twilio_status": dict.fromkeys(ROLES, 405),  # Twilio POSTs, signed
     "me:home": CUSTOMER_HOME,
@@ -127,8 +137,12 @@ def objects(db):
     message = Message.objects.create(
         idempotency_key="perm:1", purpose=Purpose.OTP, to_phone="+821023456789", body="x"
     )
+    api_client = ApiClient.objects.create(name="perm-video", channel=Channel.objects.get(code="video"))
+    api_key, _ = api_key_issue(client=api_client)
     return {
         "customer_id": customer.pk,
+        "api_client": api_client.pk,
+        "api_key": api_key.pk,
         "booking": booking.pk,
         "block": block.pk,
         "message": message.pk,
@@ -154,6 +168,8 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         "staff:message_template_edit": {"purpose": "otp"},
         "staff:message_template_preview": {"purpose": "otp"},
         "staff:consultation_export": {"fmt": "csv"},
+        "staff:api_key_create": {"pk": objects["api_client"]},
+        "staff:api_key_revoke": {"pk": objects["api_key"]},
     }
     return by_name.get(name, {})
 

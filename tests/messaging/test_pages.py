@@ -62,7 +62,8 @@ def test_the_list_filters_by_status_and_number(client, teller, failed_message, c
     failed_only = client.get(reverse("staff:messages"), {"status": "failed"}).content.decode()
     assert "상담 예약 확정 안내" in failed_only and "482913" not in failed_only
     by_number = client.get(reverse("staff:messages"), {"q": "7777-8888"}).content.decode()
-    assert "482913" in by_number and "상담 예약 확정 안내" not in by_number
+    assert "인증번호 [●●●●●●]" in by_number and "상담 예약 확정 안내" not in by_number
+    assert "482913" not in by_number  # staff never see a one-time code
 
 
 def test_a_bad_date_range_is_explained(client, teller):
