@@ -48,7 +48,10 @@ class ClientRateThrottle(throttling.SimpleRateThrottle):
 
     def get_cache_key(self, request: Request, view) -> str | None:
         client = request.user
-        return f"throttle:api:{client.pk}" if getattr(client, "pk", None) else None
+        if not getattr(client, "pk", None):
+            return None
+        # With the creation time: a database rebuilt from scratch reuses ids, Redis may remember them.
+        return f"throttle:api:{client.pk}:{client.created_at.timestamp():.0f}"
 
     def allow_request(self, request: Request, view) -> bool:
         try:

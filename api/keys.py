@@ -58,7 +58,7 @@ def api_key_check(raw: str) -> ApiKey | None:
     parts = (raw or "").split("_", 2)
     if len(parts) != 3 or parts[0] != KEY_PREFIX:
         return None
-    key = ApiKey.objects.select_related("client__channel").filter(prefix=parts[1]).first()
+    key = ApiKey.objects.select_related("client").filter(prefix=parts[1]).first()
     if key is None or not constant_time_compare(key.key_hash, _digest(raw)):
         return None
     if key.revoked_at is not None or not key.client.is_active:

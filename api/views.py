@@ -22,6 +22,7 @@ from consultations.models import Consultation
 from customers.models import User
 
 from .authentication import BearerKeyAuthentication, ClientRateThrottle
+from .output import consultation_json, output_queryset
 from .serializers import (
     BulkInSerializer,
     BulkOutSerializer,
@@ -61,12 +62,6 @@ class ApiView(GenericAPIView):
         if length > self.max_body_bytes:
             raise PayloadTooLarge(f"Request body over {self.max_body_bytes} bytes.")
         super().initial(request, *args, **kwargs)
-
-
-def _records(queryset):
-    return queryset.select_related(
-        "customer", "staff__staff_profile", "channel", "main_category", "middle_category", "source_client"
-    )
 
 
 DAY = {"type": "string", "pattern": r"^(\d{8}|\d{4}-\d{2}-\d{2})$"}
@@ -133,7 +128,7 @@ class ConsultationsView(ApiView):
         ):
             if params.get(name):
                 records = records.filter(**{lookup: params[name]})
-        page = self.paginate_queryset(_records(records))
+        page = self.paginate_queryset(output_queryset(records))
         AuditEntry.objects.create(
             api_client=request.user,
             ip=client_ip(request._request),
@@ -142,7 +137,7 @@ class ConsultationsView(ApiView):
             target="api consultations",
             detail={k: str(v) for k, v in params.items()},
         )
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(consultation_json(page))
 
     @extend_schema(
         operation_id="consultation_create",
@@ -176,8 +171,7 @@ class ConsultationsView(ApiView):
                 },
                 status=409,
             )
-        record = _records(Consultation.objects.all()).get(pk=result.record.pk)
-        return Response(ConsultationOutSerializer(record).data, status=result.status)
+        return Response(consultation_json([result.record])[0], status=result.status)
 
 
 class ConsultationsBulkView(ApiView):
