@@ -104,6 +104,8 @@ def test_a_new_customer_signs_up_with_an_sms_code_then_books_and_cancels(
     page = phone
     memory.outbox.clear()
     page.goto(f"{live_bank.url}/")
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="test-results/landing-360.png")
     page.get_by_role("link", name="회원가입").first.click()
     expect(page.get_by_role("heading", level=1)).to_have_text("회원가입")
     page.get_by_label("아이디").fill("saerom90")
@@ -164,3 +166,25 @@ def test_a_new_customer_signs_up_with_an_sms_code_then_books_and_cancels(
     page.reload()
     expect(page.locator(".oh-timeline")).to_contain_text("전세자금대출 첫 상담")
     book_and_cancel_a_follow_up(page, live_bank.url, title="전세자금대출 첫 상담", login="saerom90")
+
+
+def test_a_customer_resets_a_forgotten_password_by_sms(phone, live_bank, demo_password):
+    page = phone
+    memory.outbox.clear()
+    page.goto(f"{live_bank.url}/accounts/login/")
+    page.get_by_role("link", name="비밀번호를 잊으셨나요?").click()
+    page.get_by_label("아이디").fill("hanauser1")
+    page.get_by_label("휴대폰 번호").fill("010-2345-6789")
+    page.get_by_role("button", name="인증번호 받기").click()
+    expect(page.locator(".alert-info")).to_contain_text("입력하신 정보가 가입 정보와 같으면")
+    expect(page.get_by_role("heading", level=1)).to_have_text("새 비밀번호 설정")
+    code = re.search(r"\d{6}", [m for m in memory.outbox if m.to == "+821023456789"][-1].body).group()
+    page.get_by_label("인증번호").fill(code)
+    page.get_by_label("새 비밀번호", exact=False).first.fill(NEW_PASSWORD)
+    page.get_by_label("새 비밀번호 확인").fill(NEW_PASSWORD)
+    assert no_horizontal_scroll(page)
+    page.screenshot(path="test-results/customer-password-reset-360.png", full_page=True)
+    page.get_by_role("button", name="비밀번호 바꾸기").click()
+    expect(page.locator(".alert-success")).to_contain_text("새 비밀번호로 로그인해 주세요")
+    log_in(page, live_bank.url, "hanauser1", NEW_PASSWORD)
+    expect(page.get_by_role("heading", level=1)).to_have_text("박진우 손님의 상담이력")
