@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from .forms import AdminLoginForm
 from .models import CustomerProfile, Favourite, LoginFailure, PhoneVerification, StaffProfile, User
 
 
@@ -75,3 +76,7 @@ class LoginFailureAdmin(admin.ModelAdmin):
     list_display = ("username", "ip", "at")
     search_fields = ("username", "ip")
     date_hierarchy = "at"
+
+
+# The admin's login page is throttled like ours.
+admin.site.login_form = AdminLoginForm

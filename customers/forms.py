@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.validators import RegexValidator
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -13,8 +15,35 @@ from .models import CustomerProfile, Gender, PhoneVerification, User, login_id_v
 from .otp import otp_verify, phone_is_registered
 from .throttle import login_failed, login_is_locked, login_succeeded
 
+LOCKED = _(
+    "비밀번호를 여러 번 잘못 입력해 로그인이 잠시 잠겼습니다. 15분 뒤에 다시 시도하시거나 "
+    "휴대폰 인증으로 비밀번호를 재설정해 주세요."
+)
 
-class LoginForm(AuthenticationForm):
+
+class ThrottledLoginMixin:
+    """Five wrong passwords for a login id from one address lock that pair (customers/throttle.py);
+    used by our login page and by the admin's."""
+
+    request: HttpRequest | None
+    cleaned_data: dict
+
+    def clean(self):
+        username = self.cleaned_data.get("username") or ""
+        if username and self.request is not None and login_is_locked(request=self.request, username=username):
+            raise forms.ValidationError(LOCKED, code="locked")
+        try:
+            data = super().clean()  # type: ignore[misc]
+        except forms.ValidationError as error:
+            if error.code == "invalid_login" and username and self.request is not None:
+                login_failed(request=self.request, username=username)
+            raise
+        if self.request is not None:
+            login_succeeded(request=self.request, username=username)
+        return data
+
+
+class LoginForm(ThrottledLoginMixin, AuthenticationForm):
     username = forms.CharField(
         label=_("아이디"),
         max_length=150,
@@ -28,25 +57,11 @@ class LoginForm(AuthenticationForm):
     error_messages = {
         "invalid_login": _("아이디 또는 비밀번호가 올바르지 않습니다."),
         "inactive": _("사용이 중지된 계정입니다. 가까운 영업점에 문의해 주세요."),
-        "locked": _(
-            "비밀번호를 여러 번 잘못 입력해 로그인이 잠시 잠겼습니다. 15분 뒤에 다시 시도하시거나 "
-            "휴대폰 인증으로 비밀번호를 재설정해 주세요."
-        ),
     }
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        if username and self.request is not None and login_is_locked(request=self.request, username=username):
-            raise forms.ValidationError(self.error_messages["locked"], code="locked")
-        try:
-            data = super().clean()
-        except forms.ValidationError as error:
-            if error.code == "invalid_login" and username and self.request is not None:
-                login_failed(request=self.request, username=username)
-            raise
-        if self.request is not None:
-            login_succeeded(request=self.request, username=username)
-        return data
+
+class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
+    pass
 
 
 def style_fields(form: forms.Form, *, small: bool = False) -> None:

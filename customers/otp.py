@@ -15,6 +15,7 @@ import zoneinfo
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -128,9 +129,16 @@ def otp_verify(*, phone: str, purpose: str, code: str) -> PhoneVerification:
             % {"count": settings.OTP_MAX_TRIES},
             code="otp_tries",
         )
-    # Count the try before comparing, in its own statement, so parallel guesses cannot share one try.
-    PhoneVerification.objects.filter(pk=verification.pk).update(attempts=verification.attempts + 1)
-    verification.attempts += 1
+    # Count the try before comparing, as one UPDATE of the row: parallel guesses queue on the row
+    # lock and each uses up a try of its own.
+    PhoneVerification.objects.filter(pk=verification.pk).update(attempts=F("attempts") + 1)
+    verification.refresh_from_db(fields=["attempts"])
+    if verification.attempts > settings.OTP_MAX_TRIES:
+        raise ValidationError(
+            _("인증번호를 %(count)d번 잘못 입력하셨습니다. 인증번호를 다시 받아 주세요.")
+            % {"count": settings.OTP_MAX_TRIES},
+            code="otp_tries",
+        )
     typed = (code or "").strip()
     if not constant_time_compare(verification.code_hash, _code_hash(phone, purpose, typed)):
         left = settings.OTP_MAX_TRIES - verification.attempts

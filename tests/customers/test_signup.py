@@ -395,3 +395,10 @@ def test_only_a_signed_in_customer_may_ask_for_a_phone_change_code(client, agent
     )
     assert client.post(reverse("otp_send"), {"phone": NEW_PHONE, "purpose": "nonsense"}).status_code == 400
     assert not Message.objects.filter(to_phone=NEW_PHONE).exists()
+
+
+def test_the_admin_login_is_throttled_too(client, manager, demo_password):
+    for _ in range(5):
+        client.post("/admin/login/", {"username": "hnv9001", "password": "wrong", "next": "/admin/"})
+    page = client.post("/admin/login/", {"username": "hnv9001", "password": demo_password, "next": "/admin/"})
+    assert page.status_code == 200 and "로그인이 잠시 잠겼습니다" in page.content.decode()
