@@ -186,6 +186,8 @@ def test_a_worker_killed_mid_send_does_not_send_twice(people, worker, fake_twili
     fake_twilio.state.control({"delay": 2.0})  # the provider accepts the message after 2 s
     booking = book(customer, teller, next_week(14))
     assert wait_for(lambda: confirmation(booking).status == Message.Status.SENDING, 30)
+    # 'sending' is written before the HTTP call: wait until the request is at the provider.
+    assert wait_for(lambda: fake_twilio.state.stats()["requests"] == 1, 30)
     worker.kill()  # dies holding the claim, before it can record the outcome
     assert wait_for(lambda: fake_twilio.state.stats()["received"] == 1, 30)  # the provider did get it
     fake_twilio.state.control({"delay": 0})
