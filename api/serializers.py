@@ -16,7 +16,10 @@ class AwareDateTimeField(serializers.DateTimeField):
     """ISO 8601 with an offset (2020-05-23T14:30:00+09:00); a time without one is ambiguous."""
 
     def to_internal_value(self, value):
-        parsed = parse_datetime(value) if isinstance(value, str) else None
+        try:
+            parsed = parse_datetime(value) if isinstance(value, str) else None
+        except ValueError:  # well-formed but impossible (12:99): the parent says "invalid"
+            parsed = None
         if parsed is not None and parsed.tzinfo is None:
             raise serializers.ValidationError(
                 "occurred_at needs a UTC offset, e.g. 2020-05-23T14:30:00+09:00."
@@ -101,6 +104,9 @@ class HistoryQuerySerializer(serializers.Serializer):
         return fields
 
     def validate(self, attrs):
+        for name in ("from", "to"):
+            if attrs.get(name) and not 1900 <= attrs[name].year <= 2999:
+                raise serializers.ValidationError({name: "Dates between 1900 and 2999."})
         if attrs.get("from") and attrs.get("to") and attrs["from"] > attrs["to"]:
             raise serializers.ValidationError({"to": "to is before from."})
         return attrs
