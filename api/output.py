@@ -31,6 +31,7 @@ class References:
     mains: dict[int, tuple[str, str]] = {}
     middles: dict[int, tuple[str, str, int]] = {}
     clients: dict[int, str] = {}
+    ids: dict[str, dict[str, int]] = {}  # "channel" / "main_category" / "middle_category": code -> id
 
     @classmethod
     def load(cls, force: bool = False) -> type[References]:
@@ -43,8 +44,19 @@ class References:
                     for i, c, n, m in MiddleCategory.objects.values_list("id", "code", "name", "main_id")
                 }
                 cls.clients = dict(ApiClient.objects.values_list("id", "name"))
+                cls.ids = {
+                    "channel": {code: pk for pk, code in cls.channels.items()},
+                    "main_category": {code: pk for pk, (code, _) in cls.mains.items()},
+                    "middle_category": {code: pk for pk, (code, _, _) in cls.middles.items()},
+                }
                 cls._loaded_at = time.monotonic()
         return cls
+
+    @classmethod
+    def id_for(cls, kind: str, code: str) -> int | None:
+        """The id of a channel or category code; a code added in the last minute is found too."""
+        pk = cls.load().ids[kind].get(code)
+        return pk if pk is not None else cls.load(force=True).ids[kind].get(code)
 
     @classmethod
     def knows(cls, record: Consultation) -> bool:

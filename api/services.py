@@ -66,29 +66,27 @@ def _build(client: ApiClient, valid: list[tuple[int, dict]], results: list[ItemR
         .only("id", "employee_no", "user__id", "user__name")
     }
     refs = References.load()
-    mains = {code: pk for pk, (code, _) in refs.mains.items()}
-    middles = {code: (pk, main_id) for pk, (code, _, main_id) in refs.middles.items()}
     built: list[tuple[int, Consultation]] = []
     for index, data in valid:
         errors: dict[str, list[str]] = {}
         customer = customers.get(data["customer_id"])
         staff_member = staff.get(data["employee_no"])
-        main_pk = mains.get(data["main_category"])
-        middle = middles.get(data["middle_category"])
+        main_pk = refs.ids["main_category"].get(data["main_category"])
+        middle_pk = refs.ids["middle_category"].get(data["middle_category"])
         if customer is None:
             errors["customer_id"] = ["No customer with this login id."]
         if staff_member is None:
             errors["employee_no"] = ["No staff member with this employee number."]
         if main_pk is None:
             errors["main_category"] = ["Unknown main category code."]
-        if middle is None:
+        if middle_pk is None:
             errors["middle_category"] = ["Unknown middle category code."]
-        elif main_pk is not None and middle[1] != main_pk:
+        elif main_pk is not None and refs.middles[middle_pk][2] != main_pk:
             errors["middle_category"] = ["This middle category is not under the main category."]
         if errors:
             results[index] = ItemResult(index, 400, data["external_id"], errors=errors)
             continue
-        assert middle is not None and customer and staff_member and main_pk
+        assert customer and staff_member and main_pk and middle_pk
         built.append(
             (
                 index,
@@ -97,7 +95,7 @@ def _build(client: ApiClient, valid: list[tuple[int, dict]], results: list[ItemR
                     staff=staff_member,
                     channel_id=client.channel_id,
                     main_category_id=main_pk,
-                    middle_category_id=middle[0],
+                    middle_category_id=middle_pk,
                     title=data["title"],
                     notes=data["notes"],
                     progress=data["progress"],

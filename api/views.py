@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import zoneinfo
-
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
@@ -18,11 +15,11 @@ from rest_framework.response import Response
 
 from audit.models import AuditEntry
 from audit.services import client_ip
-from consultations.models import Consultation
+from consultations.search import ConsultationFilters, consultation_search
 from customers.models import User
 
 from .authentication import BearerKeyAuthentication, ClientRateThrottle
-from .output import consultation_json, output_queryset
+from .output import References, consultation_json, output_queryset
 from .serializers import (
     BulkInSerializer,
     BulkOutSerializer,
@@ -31,8 +28,6 @@ from .serializers import (
     HistoryQuerySerializer,
 )
 from .services import consultations_ingest
-
-KST = zoneinfo.ZoneInfo("Asia/Seoul")
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -114,20 +109,24 @@ class ConsultationsView(ApiView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         customer = get_object_or_404(User, username=params["customer_id"], role=User.Role.CUSTOMER)
-        records = Consultation.objects.filter(customer=customer)
-        if params.get("from"):
-            records = records.filter(occurred_at__gte=dt.datetime.combine(params["from"], dt.time(), KST))
-        if params.get("to"):
-            end = params["to"] + dt.timedelta(days=1)
-            records = records.filter(occurred_at__lt=dt.datetime.combine(end, dt.time(), KST))
-        for name, lookup in (
-            ("main_category", "main_category__code"),
-            ("middle_category", "middle_category__code"),
-            ("channel", "channel__code"),
-            ("progress", "progress"),
-        ):
-            if params.get(name):
-                records = records.filter(**{lookup: params[name]})
+        codes: dict[str, int | None] = {}
+        for kind in ("main_category", "middle_category", "channel"):
+            if params.get(kind):
+                codes[kind] = References.id_for(kind, params[kind])
+                if codes[kind] is None:
+                    raise exceptions.ValidationError({kind: [f"Unknown {kind} code."]})
+        # The same filters as the staff consultation search (Asia/Seoul days, inclusive end).
+        records = consultation_search(
+            ConsultationFilters(
+                customer_id=customer.pk,
+                date_from=params.get("from"),
+                date_to=params.get("to"),
+                main_category_id=codes.get("main_category"),
+                middle_category_id=codes.get("middle_category"),
+                channel_id=codes.get("channel"),
+                progress=params.get("progress", ""),
+            )
+        )
         page = self.paginate_queryset(output_queryset(records))
         AuditEntry.objects.create(
             api_client=request.user,

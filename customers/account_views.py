@@ -9,21 +9,20 @@ from django.contrib import messages
 from django.contrib.auth import login, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.services import client_ip
 
 from .forms import PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignupForm, style_fields
-from .models import CustomerProfile, PhoneVerification, User
-from .otp import otp_consume, otp_send
+from .models import PhoneVerification, User
+from .otp import otp_send
 from .roles import AuthenticatedRequest, customer_required
-from .throttle import login_unlock
+from .services import customer_password_reset, customer_profile_update, customer_register
 
 RESET_SESSION_KEY = "password_reset"
 
@@ -69,7 +68,6 @@ def signup_view(request: HttpRequest) -> HttpResponse:
     notice = ""
     if request.method == "POST" and request.POST.get("action") == "send_code":
         # Without JavaScript the button submits the whole form; send the code and show it again.
-        form = SignupForm(request.POST)
         form.errors.clear()  # only the phone matters for this step
         try:
             notice = _send_code(
@@ -78,31 +76,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error("phone", error)
     elif request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                assert form.verification is not None
-                otp_consume(form.verification)
-                user = User.objects.create_user(
-                    username=data["username"],
-                    password=data["password1"],
-                    name=data["name"],
-                    email=data["email"],
-                    role=User.Role.CUSTOMER,
-                )
-                CustomerProfile.objects.create(
-                    user=user,
-                    gender=data["gender"],
-                    phone=data["phone"],
-                    birth_date=data["birth_date"],
-                    job=data["job"],
-                    interest=data["interest"],
-                    postcode=data["postcode"],
-                    address=data["address"],
-                    address_detail=data["address_detail"],
-                    marketing_consent=data["marketing_consent"],
-                    marketing_consent_at=timezone.now() if data["marketing_consent"] else None,
-                )
+            assert form.verification is not None
+            user = customer_register(data=form.cleaned_data, verification=form.verification)
         except ValidationError as error:
             form.add_error("code", error)
         except IntegrityError:
@@ -149,12 +125,10 @@ def password_reset_confirm_view(request: HttpRequest) -> HttpResponse:
     form = PasswordResetConfirmForm(request.POST or None, user=user, phone=pending["phone"])
     if request.method == "POST" and form.is_valid() and user is not None:
         try:
-            with transaction.atomic():
-                assert form.verification is not None
-                otp_consume(form.verification)
-                user.set_password(form.cleaned_data["new_password1"])
-                user.save(update_fields=["password"])
-                login_unlock(username=user.username)
+            assert form.verification is not None
+            customer_password_reset(
+                user=user, password=form.cleaned_data["new_password1"], verification=form.verification
+            )
         except ValidationError as error:
             form.add_error("code", error)
         else:
@@ -167,24 +141,10 @@ def password_reset_confirm_view(request: HttpRequest) -> HttpResponse:
 @customer_required
 def profile_view(request: AuthenticatedRequest) -> HttpResponse:
     user = request.user
-    profile = user.customer_profile
     form = ProfileForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            with transaction.atomic():
-                if form.phone_changed():
-                    assert form.verification is not None
-                    otp_consume(form.verification)
-                    profile.phone = data["phone"]
-                if data["marketing_consent"] != profile.marketing_consent:
-                    profile.marketing_consent = data["marketing_consent"]
-                    profile.marketing_consent_at = timezone.now()
-                for field in ("job", "interest", "postcode", "address", "address_detail"):
-                    setattr(profile, field, data[field])
-                profile.save()
-                user.email = data["email"]
-                user.save(update_fields=["email"])
+            customer_profile_update(user=user, data=form.cleaned_data, verification=form.verification)
         except ValidationError as error:
             form.add_error("code", error)
         except IntegrityError:
@@ -192,7 +152,7 @@ def profile_view(request: AuthenticatedRequest) -> HttpResponse:
         else:
             messages.success(request, _("내 정보를 저장했습니다."))
             return redirect("me:profile")
-    return render(request, "customers/profile.html", _page_context(form=form, profile=profile))
+    return render(request, "customers/profile.html", _page_context(form=form, profile=user.customer_profile))
 
 
 class CustomerPasswordChangeView(auth_views.PasswordChangeView):

@@ -250,6 +250,8 @@ def test_every_history_read_is_audited_with_the_client(api, video_client):
         ({"customer_id": "hanauser1", "to": "99991231"}, 400),  # the day after would overflow
         ({"customer_id": "hanauser1", "from": "00010101"}, 400),
         ({"customer_id": "hanauser1", "main_category": "2"}, 400),
+        ({"customer_id": "hanauser1", "main_category": "99"}, 400),  # no such category
+        ({"customer_id": "hanauser1", "channel": "telegram"}, 400),
         ({"customer_id": "hanauser1", "progress": "maybe"}, 400),
     ],
 )
