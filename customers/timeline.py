@@ -102,7 +102,7 @@ def customer_timeline(
         internet = Channel.objects.filter(code="internet").first()
         inquiries = inquiry_list_for_customer(customer=customer, include_internal=internal_notes)
         if before:
-            bookings = bookings.filter(created_at__lt=before)
+            inquiries = inquiries.filter(created_at__lt=before)
         items += [
             TimelineItem(
                 "inquiry",
@@ -112,7 +112,7 @@ def customer_timeline(
                 f"{i.main_category.name} › {i.middle_category.name} · "
                 + str(_("답글 %(n)d개") % {"n": len(i.replies.all())}),
                 i.get_status_display(),
-                "",
+                reverse("staff:inquiry_detail", args=[i.pk]),
                 i,
             )
             for i in inquiries[:size]
@@ -120,7 +120,7 @@ def customer_timeline(
     if "message" in kinds and not channel_code:
         sent = message_list_for_customer(customer=customer)
         if before:
-            bookings = bookings.filter(created_at__lt=before)
+            sent = sent.filter(created_at__lt=before)
         items += [
             TimelineItem(
                 "message",

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .files import IMAGE_TYPES, storage_name
+
 
 class Inquiry(models.Model):
     """A post on the internet inquiry board (INQUIRY_TB). Reply counts are computed, not stored."""
@@ -69,11 +71,17 @@ class Reply(models.Model):
 
 
 class Attachment(models.Model):
-    inquiry = models.ForeignKey(Inquiry, on_delete=models.CASCADE, related_name="attachments")
+    """A file on an inquiry or a reply. Images put into the editor are uploaded before the post
+    exists (inquiry empty) and tied to it when the post is saved."""
+
+    inquiry = models.ForeignKey(
+        Inquiry, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
     reply = models.ForeignKey(
         Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(upload_to="inquiries/%Y/%m/")
+    is_inline = models.BooleanField(default=False, help_text=_("본문에 들어간 이미지"))
+    file = models.FileField(upload_to=storage_name)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
@@ -86,6 +94,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in IMAGE_TYPES
 
 
 class FaqEntry(models.Model):
@@ -102,6 +114,7 @@ class FaqEntry(models.Model):
 
     class Meta:
         verbose_name = _("자주 묻는 질문")
+        ordering = ["-published_at", "-id"]
         verbose_name_plural = _("자주 묻는 질문")
 
     def __str__(self) -> str:

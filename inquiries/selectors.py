@@ -1,32 +1,97 @@
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.http import Http404
 from django.utils import timezone
 
-from .models import Inquiry
+from customers.models import User
+
+from .models import Attachment, FaqEntry, Inquiry, Reply
+
+WAITING = (Inquiry.Status.RECEIVED, Inquiry.Status.FOLLOW_UP)
+QUEUE_VIEWS = ("waiting", "mine", "overdue", "alerts", "all")
 
 
 def inquiry_queue_counts() -> dict[str, int]:
     """How many inquiries wait for a first response, and how many of them are past their SLA."""
-    waiting = Q(status__in=[Inquiry.Status.RECEIVED, Inquiry.Status.FOLLOW_UP])
+    waiting = Q(status__in=WAITING)
     return Inquiry.objects.aggregate(
         unanswered=Count("id", filter=waiting),
         overdue=Count("id", filter=waiting & Q(sla_due_at__lt=timezone.now())),
     )
 
 
-def inquiry_list_for_customer(*, customer, include_internal: bool = False):
+def _with_counts(qs: QuerySet[Inquiry]) -> QuerySet[Inquiry]:
+    return qs.annotate(public_replies=Count("replies", filter=Q(replies__is_internal=False)))
+
+
+def inquiry_list_for_customer(*, customer: User, include_internal: bool = False) -> QuerySet[Inquiry]:
     """The customer's inquiries with their replies (internal staff notes only when asked for)."""
-    from django.db.models import Prefetch
-
-    from .models import Reply
-
     replies = Reply.objects.select_related("author").order_by("created_at", "id")
     if not include_internal:
         replies = replies.filter(is_internal=False)
     return (
-        Inquiry.objects.filter(customer=customer)
+        _with_counts(Inquiry.objects.filter(customer=customer))
         .select_related("main_category", "middle_category")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("-created_at", "-id")
     )
+
+
+def inquiry_get_for_customer(*, customer: User, pk: int) -> Inquiry:
+    """One of the customer's own inquiries, or 404 (someone else's looks exactly like a missing one)."""
+    try:
+        return inquiry_list_for_customer(customer=customer).get(pk=pk)
+    except Inquiry.DoesNotExist:
+        raise Http404 from None
+
+
+def inquiry_queue(*, view: str, user: User, q: str = "") -> QuerySet[Inquiry]:
+    """The staff queue. Waiting inquiries come first, the nearest deadline on top."""
+    qs = _with_counts(Inquiry.objects.all()).select_related(
+        "customer", "assignee", "main_category", "middle_category"
+    )
+    if view == "waiting":
+        qs = qs.filter(status__in=WAITING)
+    elif view == "mine":
+        qs = qs.filter(assignee=user)
+    elif view == "overdue":
+        qs = qs.filter(status__in=WAITING, sla_due_at__lt=timezone.now())
+    elif view == "alerts":
+        return qs.filter(overdue_alerted_at__isnull=False).order_by("-overdue_alerted_at", "-id")
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(customer__name__icontains=word))
+    waiting_first = Case(
+        When(status__in=WAITING, then=Value(0)), default=Value(1), output_field=IntegerField()
+    )
+    return qs.annotate(waiting_first=waiting_first).order_by("waiting_first", "sla_due_at", "-id")
+
+
+def inquiry_thread(*, inquiry: Inquiry, include_internal: bool) -> list[Reply]:
+    replies = inquiry.replies.select_related("author").prefetch_related("attachments")
+    if not include_internal:
+        replies = replies.filter(is_internal=False)
+    return list(replies.order_by("created_at", "id"))
+
+
+def attachment_visible_to(*, attachment: Attachment, user: User) -> bool:
+    """Staff see every file; a customer sees files of their own inquiries (never of internal
+    notes) and the editor images they have uploaded but not posted yet."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_bank_staff:
+        return True
+    if attachment.reply is not None and attachment.reply.is_internal:
+        return False
+    if attachment.inquiry is None:
+        return attachment.uploaded_by_id == user.pk
+    return attachment.inquiry.customer_id == user.pk
+
+
+def faq_search(*, q: str = "", main_code: str = "") -> QuerySet[FaqEntry]:
+    qs = FaqEntry.objects.filter(is_published=True).select_related("main_category")
+    for word in q.split()[:5]:
+        qs = qs.filter(Q(title__icontains=word) | Q(answer__icontains=word))
+    if main_code:
+        qs = qs.filter(main_category__code=main_code)
+    return qs.annotate(helpful=Count("helpful_votes")).order_by("-published_at", "-id")

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "omnihana.security.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -227,6 +228,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "consultations.booking_reminders",
         "schedule": crontab(minute="*/10", hour=f"{_reminder_hour}-20"),
     },
+    # Inquiries past their first-response deadline: flagged and the managers told, once each.
+    "inquiry-overdue": {
+        "task": "inquiries.overdue_alarm",
+        "schedule": float(os.environ.get("INQUIRY_OVERDUE_CHECK_SECONDS", "300")),
+    },
 }
 
 # --- product settings -------------------------------------------------------------------------
@@ -255,6 +261,20 @@ TWILIO_STATUS_CALLBACK_BASE = os.environ.get(
 KAKAO_MAP_JS_KEY = os.environ.get("KAKAO_MAP_JS_KEY", "")
 # The Daum/Kakao postcode popup is loaded from Kakao's servers, so only when switched on.
 DAUM_POSTCODE_ENABLED = env_bool("DAUM_POSTCODE_ENABLED", False)
+
+# --- inquiry board -----------------------------------------------------------------------------
+# First-response SLA in business hours: the clock runs only inside the working day (Asia/Seoul)
+# on Korean banking days (weekdays that are not public or substitute holidays).
+INQUIRY_SLA_BUSINESS_HOURS = int(os.environ.get("INQUIRY_SLA_BUSINESS_HOURS", "24"))
+BUSINESS_DAY_START = os.environ.get("BUSINESS_DAY_START", "09:00")
+BUSINESS_DAY_END = os.environ.get("BUSINESS_DAY_END", "18:00")
+# How managers hear about an overdue inquiry besides the in-app list: email, sms, both or none.
+INQUIRY_OVERDUE_NOTIFY = env_list("INQUIRY_OVERDUE_NOTIFY", "email")
+INQUIRY_OVERDUE_SMS_TO = env_list("INQUIRY_OVERDUE_SMS_TO")  # duty phone numbers for the sms policy
+INQUIRY_UPLOAD_MAX_BYTES = int(os.environ.get("INQUIRY_UPLOAD_MAX_BYTES", str(5 * 1024 * 1024)))
+INQUIRY_MAX_FILES = int(os.environ.get("INQUIRY_MAX_FILES", "5"))
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "omnihana <no-reply@omnihana.local>")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 # --- REST API ----------------------------------------------------------------------------------
 API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "1200/min")  # per client

@@ -9,6 +9,7 @@ from consultations.analytics import counts_by_category, counts_by_channel, count
 from consultations.charts import MyConsultationsChart
 from customers import account_views
 from customers import views as customer_views
+from inquiries import staff_views as inquiry_staff_views
 from messaging import views as messaging_views
 
 from .health import healthz_view
@@ -79,6 +80,11 @@ staff_patterns = (
         path("calendar/events/", consultation_views.calendar_events_view, name="calendar_events"),
         path("calendar/blocks/", consultation_views.calendar_block_create_view, name="calendar_block_create"),
         path("calendar/blocks/<int:pk>/", consultation_views.calendar_block_view, name="calendar_block"),
+        path("inquiries/", inquiry_staff_views.queue_view, name="inquiries"),
+        path("inquiries/<int:pk>/", inquiry_staff_views.detail_view, name="inquiry_detail"),
+        path("inquiries/<int:pk>/assign/", inquiry_staff_views.assign_view, name="inquiry_assign"),
+        path("inquiries/<int:pk>/faq/", inquiry_staff_views.faq_publish_view, name="inquiry_faq"),
+        path("faq/<int:pk>/unpublish/", inquiry_staff_views.faq_unpublish_view, name="faq_unpublish"),
         path("audit/", audit_views.audit_list_view, name="audit"),
         path("messages/", messaging_views.message_list_view, name="messages"),
         path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
@@ -115,6 +121,7 @@ urlpatterns = [
     ),
     path("me/", include(me_patterns)),
     path("staff/", include(staff_patterns)),
+    path("inquiries/", include("inquiries.urls")),
     path("messaging/", include("messaging.urls")),
     path("api/v1/", include("api.urls")),
     path("healthz", healthz_view, name="healthz"),

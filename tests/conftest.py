@@ -78,3 +78,9 @@ def teller(db) -> User:
 @pytest.fixture
 def manager(db) -> User:
     return User.objects.get(username="hnv9001")
+
+
+@pytest.fixture(autouse=True)
+def private_media(settings, tmp_path_factory):
+    """Uploaded files go to a fresh folder per test, never into var/."""
+    settings.MEDIA_ROOT = str(tmp_path_factory.mktemp("media"))

@@ -10,12 +10,14 @@ import datetime as dt
 from collections.abc import Mapping
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.keys import api_key_issue
 from api.models import ApiClient
 from consultations.models import Booking, Channel, Consultation, MiddleCategory, Unavailability
 from customers.models import User
+from inquiries.models import Attachment, FaqEntry, Inquiry, Reply
 from messaging.models import Message, Purpose
 
 ROLES = ["anonymous", "customer", "other_customer", "teller", "agent", "manager"]
@@ -96,6 +98,19 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "staff:message_templates": MANAGER,
     "staff:message_template_edit": MANAGER,
     "staff:message_template_preview": MANAGER_POST_ONLY,
+    "inquiries:list": CUSTOMER_HOME,
+    "inquiries:new": CUSTOMER_HOME,
+    "inquiries:detail": OWN_RECORD,
+    "inquiries:upload": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},  # POST only
+    "inquiries:file": {**STAFF, "customer": 200, "other_customer": 404},
+    "inquiries:faq": OPEN,
+    "inquiries:faq_detail": OPEN,
+    "inquiries:faq_helpful": {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 405)},
+    "staff:inquiries": STAFF,
+    "staff:inquiry_detail": STAFF,
+    "staff:inquiry_assign": STAFF_POST_ONLY,
+    "staff:inquiry_faq": STAFF,
+    "staff:faq_unpublish": STAFF_POST_ONLY,
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff (tested below)
 SKIPPED_NAMES = {"set_language"}  # Django's language switch: POST, no data
@@ -139,7 +154,27 @@ def objects(db):
     )
     api_client = ApiClient.objects.create(name="perm-video", channel=Channel.objects.get(code="video"))
     api_key, _ = api_key_issue(client=api_client)
+    inquiry = Inquiry.objects.create(
+        customer=customer,
+        title="perm",
+        main_category=middle.main,
+        middle_category=middle,
+        body="<p>perm</p>",
+        sla_due_at=start,
+        status=Inquiry.Status.ANSWERED,
+    )
+    Reply.objects.create(inquiry=inquiry, author=User.objects.get(username="hnv2001"), body="<p>ok</p>")
+    attachment = Attachment(
+        inquiry=inquiry, original_name="a.pdf", content_type="application/pdf", size=9, uploaded_by=customer
+    )
+    attachment.file.save("a.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
+    faq = FaqEntry.objects.create(
+        main_category=middle.main, title="perm", answer="<p>a</p>", published_by=teller
+    )
     return {
+        "inquiry": inquiry.pk,
+        "attachment": attachment.pk,
+        "faq": faq.pk,
         "customer_id": customer.pk,
         "api_client": api_client.pk,
         "api_key": api_key.pk,
@@ -170,6 +205,14 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         "staff:consultation_export": {"fmt": "csv"},
         "staff:api_key_create": {"pk": objects["api_client"]},
         "staff:api_key_revoke": {"pk": objects["api_key"]},
+        "inquiries:detail": {"pk": objects["inquiry"]},
+        "inquiries:file": {"pk": objects["attachment"]},
+        "inquiries:faq_detail": {"pk": objects["faq"]},
+        "inquiries:faq_helpful": {"pk": objects["faq"]},
+        "staff:inquiry_detail": {"pk": objects["inquiry"]},
+        "staff:inquiry_assign": {"pk": objects["inquiry"]},
+        "staff:inquiry_faq": {"pk": objects["inquiry"]},
+        "staff:faq_unpublish": {"pk": objects["faq"]},
     }
     return by_name.get(name, {})
 

@@ -34,6 +34,7 @@ from consultations.services import booking_message_context
 from customers.demo import DEMO_PASSWORD
 from customers.models import CustomerProfile, StaffProfile, User
 from inquiries.models import Inquiry, Reply
+from inquiries.sla import sla_deadline
 from messaging.body import message_kind, render_body
 from messaging.models import Message, Purpose
 
@@ -352,12 +353,12 @@ class Command(BaseCommand):
                     "main_category": middles[middle].main,
                     "middle_category": middles[middle],
                     "body": body,
-                    "sla_due_at": created + dt.timedelta(days=1),
+                    "sla_due_at": sla_deadline(created),
                 },
             )
             if not made:
                 continue
-            Inquiry.objects.filter(pk=inquiry.pk).update(created_at=created)
+            Inquiry.objects.filter(pk=inquiry.pk).update(created_at=created, sla_due_at=sla_deadline(created))
             if answered:
                 Reply.objects.create(
                     inquiry=inquiry,

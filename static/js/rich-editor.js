@@ -1,0 +1,78 @@
+// <textarea data-rich-editor data-upload-url="...">: the Summernote editor (Korean), with pictures
+// uploaded to our own private store. Without JavaScript the textarea stays and takes plain HTML;
+// the server cleans whatever arrives.
+(function () {
+  "use strict";
+  if (!window.jQuery || !window.jQuery.fn.summernote) return;
+  const $ = window.jQuery;
+
+  function csrfToken(form) {
+    const input = form && form.querySelector("[name=csrfmiddlewaretoken]");
+    return input ? input.value : "";
+  }
+
+  function showError(textarea, text) {
+    let box = textarea.parentElement.querySelector(".oh-editor-error");
+    if (!box) {
+      box = document.createElement("div");
+      box.className = "oh-editor-error invalid-feedback d-block";
+      box.setAttribute("role", "alert");
+      textarea.parentElement.appendChild(box);
+    }
+    box.textContent = text;
+  }
+
+  function upload(textarea, file) {
+    const body = new FormData();
+    body.append("file", file);
+    return fetch(textarea.dataset.uploadUrl, {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(textarea.form) },
+    }).then((response) =>
+      response.json().then((data) => {
+        if (!response.ok) throw new Error(data.error || response.statusText);
+        return data.url;
+      })
+    );
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea) => {
+      const images = !("noImages" in textarea.dataset);
+      const insert = images ? ["link", "picture"] : ["link"];
+      $(textarea).summernote({
+        lang: "ko-KR",
+        height: 240,
+        disableDragAndDrop: !images,
+        toolbar: [
+          ["style", ["style"]],
+          ["font", ["bold", "italic", "underline", "strikethrough", "clear"]],
+          ["para", ["ul", "ol", "paragraph"]],
+          ["insert", insert],
+          ["history", ["undo", "redo"]],
+        ],
+        styleTags: ["p", "blockquote", "h3", "h4"],
+        callbacks: {
+          onImageUpload: function (files) {
+            if (!images) return;
+            Array.from(files).forEach((file) => {
+              upload(textarea, file)
+                .then((url) => {
+                  showError(textarea, "");
+                  $(textarea).summernote("insertImage", url, file.name);
+                })
+                .catch((error) => showError(textarea, error.message));
+            });
+          },
+        },
+      });
+      if (textarea.form) {
+        textarea.form.addEventListener("submit", () => {
+          textarea.value = $(textarea).summernote("isEmpty") ? "" : $(textarea).summernote("code");
+        });
+      }
+    });
+  });
+})();
