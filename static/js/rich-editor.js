@@ -38,12 +38,18 @@
     );
   }
 
+  // Summernote's auto-link module throws (Range.setEnd) when a space follows a bold/italic toggle;
+  // links are made with the link button instead.
+  function NoAutoLink() {}
+  const modules = Object.assign({}, $.summernote.options.modules, { autoLink: NoAutoLink });
+
   document.addEventListener("DOMContentLoaded", () => {
     document.querySelectorAll("textarea[data-rich-editor]").forEach((textarea) => {
       const images = !("noImages" in textarea.dataset);
       const insert = images ? ["link", "picture"] : ["link"];
       $(textarea).summernote({
         lang: "ko-KR",
+        modules: modules,
         height: 240,
         disableDragAndDrop: !images,
         toolbar: [
@@ -68,6 +74,7 @@
           },
         },
       });
+      $(textarea).next(".note-editor").find(".note-image-input").removeAttr("name");
       if (textarea.form) {
         textarea.form.addEventListener("submit", () => {
           textarea.value = $(textarea).summernote("isEmpty") ? "" : $(textarea).summernote("code");
