@@ -21,6 +21,11 @@ from tests.inquiries.test_sanitize import PAYLOADS
 pytestmark = pytest.mark.e2e
 
 
+def record_dialog(dialogs: list[str], dialog) -> None:
+    dialogs.append(dialog.message)
+    dialog.dismiss()
+
+
 def tiny_png() -> bytes:
     """A real 2×2 PNG, so the browser can draw it (a broken image would be a silent failure)."""
 
@@ -42,7 +47,7 @@ def test_customer_asks_agent_answers_customer_reads_with_sms(
     page, _ = watched_page
     base = live_bank.url
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("dialog", lambda d: record_dialog(dialogs, d))
     picture = tmp_path / "screen.png"
     picture.write_bytes(tiny_png())
     paper = tmp_path / "등본.pdf"
@@ -127,7 +132,7 @@ def test_xss_corpus_opens_no_dialog_in_the_browser(watched_page, live_bank, demo
     )
     Inquiry.objects.filter(pk=raw.pk).update(body=corpus)  # as if written around the service
     dialogs: list[str] = []
-    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.on("dialog", lambda d: record_dialog(dialogs, d))
 
     log_in(page, base, "hanauser1", demo_password)
     for url in (f"/inquiries/{stored.pk}/", f"/inquiries/{raw.pk}/", "/inquiries/"):
@@ -137,7 +142,7 @@ def test_xss_corpus_opens_no_dialog_in_the_browser(watched_page, live_bank, demo
         page.wait_for_timeout(300)
     staff = browser.new_context(locale="ko-KR", timezone_id="Asia/Seoul")
     agent_page = staff.new_page()
-    agent_page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    agent_page.on("dialog", lambda d: record_dialog(dialogs, d))
     staff_problems = PageProblems(agent_page, base)
     log_in(agent_page, base, "hnv2001", demo_password)
     for url in (

@@ -183,7 +183,7 @@ def test_claim_and_assign(client, inquiry, agent, teller, customer):
 
 
 def test_queue_puts_unanswered_first_by_deadline(client, agent, customer, middle, frozen_now):
-    base = dict(customer=customer, main_category=middle.main, middle_category=middle, body="<p>x</p>")
+    base = {"customer": customer, "main_category": middle.main, "middle_category": middle, "body": "<p>x</p>"}
     late = Inquiry.objects.create(title="Q-late", sla_due_at=MONDAY_10 + dt.timedelta(days=2), **base)
     soon = Inquiry.objects.create(title="Q-soon", sla_due_at=MONDAY_10 + dt.timedelta(hours=1), **base)
     done = Inquiry.objects.create(

@@ -11,8 +11,8 @@ from inquiries.sla import business_hours_between, sla_deadline
 KST = dt.timezone(dt.timedelta(hours=9))
 
 
-def kst(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=KST)
+def kst(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=KST)
 
 
 @pytest.mark.parametrize(
