@@ -1,56 +1,171 @@
-"""Counting consultations in SQL: by category, channel and month (Asia/Seoul months).
+"""Counting in SQL, for the customer's own charts and for the staff/manager analytics alike.
 
-The customer's own charts use these today; the staff and manager analytics use them too.
+Every counter takes either raw consultations (a customer's few hundred rows: COUNT) or the per-day
+counts kept by triggers (ConsultationDay: SUM(n)), so the same code answers "my consultations by
+channel" and "a year of the whole bank by channel". Periods are Seoul calendar days, weeks
+(Monday first), months, quarters and years.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, QuerySet, Sum
+from django.db.models.functions import Trunc
 from django.utils import timezone
 
-from .models import Consultation
+from .models import ConsultationDay
+
+GRANULARITIES = ("day", "week", "month", "quarter", "year")
+DIMENSIONS = {
+    # dimension: (key field, label field, order field)
+    "channel": ("channel_id", "channel__name", "channel__sort_order"),
+    "category": ("main_category_id", "main_category__name", "main_category__code"),
+    "staff": ("staff_id", "staff__name", "staff__name"),
+    "branch": (
+        "staff__staff_profile__branch_id",
+        "staff__staff_profile__branch__name",
+        "staff__staff_profile__branch__code",
+    ),
+}
 
 
-def counts_by_category(qs: QuerySet[Consultation]) -> list[tuple[str, int]]:
-    rows = (
-        qs.values("main_category__code", "main_category__name")
-        .annotate(n=Count("id"))
-        .order_by("main_category__code")
+@dataclass(frozen=True)
+class Row:
+    key: Any
+    label: str
+    n: int
+
+
+def bucket_start(day: dt.date, granularity: str) -> dt.date:
+    if granularity == "day":
+        return day
+    if granularity == "week":
+        return day - dt.timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    if granularity == "quarter":
+        return day.replace(month=(day.month - 1) // 3 * 3 + 1, day=1)
+    return day.replace(month=1, day=1)
+
+
+def next_bucket(start: dt.date, granularity: str) -> dt.date:
+    if granularity == "day":
+        return start + dt.timedelta(days=1)
+    if granularity == "week":
+        return start + dt.timedelta(days=7)
+    months = {"month": 1, "quarter": 3, "year": 12}[granularity]
+    month = start.month - 1 + months
+    return start.replace(year=start.year + month // 12, month=month % 12 + 1, day=1)
+
+
+@dataclass(frozen=True)
+class Period:
+    """From `first` to `last` (Seoul days, both included), cut into buckets of `granularity`."""
+
+    first: dt.date
+    last: dt.date
+    granularity: str = "day"
+
+    def buckets(self) -> list[dt.date]:
+        out, start = [], bucket_start(self.first, self.granularity)
+        while start <= self.last:
+            out.append(start)
+            start = next_bucket(start, self.granularity)
+        return out
+
+    def label(self, start: dt.date) -> str:
+        if self.granularity == "day":
+            return f"{start:%m-%d}" if self.first.year == self.last.year else f"{start:%Y-%m-%d}"
+        if self.granularity == "week":
+            return f"{start:%m-%d}~"
+        if self.granularity == "month":
+            return f"{start:%Y-%m}"
+        if self.granularity == "quarter":
+            return f"{start.year} Q{(start.month - 1) // 3 + 1}"
+        return str(start.year)
+
+    def bounds(self) -> tuple[dt.datetime, dt.datetime]:
+        """The period as instants: Seoul midnight of `first` to Seoul midnight after `last`."""
+        tz = timezone.get_current_timezone()
+        return (
+            dt.datetime.combine(self.first, dt.time.min, tzinfo=tz),
+            dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
+        )
+
+    def bucket_bounds(self, start: dt.date) -> tuple[dt.date, dt.date]:
+        """The days of one bucket inside the period (for drill-down links)."""
+        return max(start, self.first), min(
+            next_bucket(start, self.granularity) - dt.timedelta(days=1), self.last
+        )
+
+
+def _measure(qs: QuerySet) -> Any:
+    return Sum("n") if qs.model is ConsultationDay else Count("id")
+
+
+def in_period(qs: QuerySet, period: Period) -> QuerySet:
+    if qs.model is ConsultationDay:
+        return qs.filter(day__gte=period.first, day__lte=period.last)
+    start, end = period.bounds()
+    return qs.filter(occurred_at__gte=start, occurred_at__lt=end)
+
+
+def counts_by(qs: QuerySet, dimension: str) -> list[Row]:
+    key, label, order = DIMENSIONS[dimension]
+    rows = qs.values(key, label, order).annotate(total=_measure(qs)).order_by(order, key)
+    return [Row(r[key], r[label] or "—", r["total"] or 0) for r in rows if r["total"]]
+
+
+def counts_over_time(
+    qs: QuerySet, period: Period, *, split: str | None = None
+) -> tuple[list[dt.date], list[tuple[Row, list[int]]]]:
+    """Buckets of the period (empty ones included) and one series per `split` value (or one in all)."""
+    field = "day" if qs.model is ConsultationDay else "occurred_at"
+    tz = None if field == "day" else timezone.get_current_timezone()
+    bucketed = in_period(qs, period).annotate(bucket=Trunc(field, period.granularity, tzinfo=tz))
+    fields = ["bucket"]
+    if split:
+        key, label, order = DIMENSIONS[split]
+        fields += [key, label, order]
+    rows = bucketed.values(*fields).annotate(total=_measure(qs)).order_by()
+    buckets = period.buckets()
+    index = {b: i for i, b in enumerate(buckets)}
+    series: dict[Any, tuple[Row, list[int]]] = {}
+    order_of: dict[Any, Any] = {}
+    for r in rows:
+        bucket = r["bucket"].date() if isinstance(r["bucket"], dt.datetime) else r["bucket"]
+        k = r[DIMENSIONS[split][0]] if split else "all"
+        if k not in series:
+            name = (r[DIMENSIONS[split][1]] or "—") if split else ""
+            series[k] = (Row(k, name, 0), [0] * len(buckets))
+            order_of[k] = r[DIMENSIONS[split][2]] if split else 0
+        if bucket in index:
+            series[k][1][index[bucket]] += r["total"] or 0
+    ordered = sorted(
+        series.items(), key=lambda item: (order_of[item[0]] is None, order_of[item[0]] or 0, str(item[0]))
     )
-    return [(r["main_category__name"], r["n"]) for r in rows]
+    return buckets, [(Row(row.key, row.label, sum(values)), values) for _, (row, values) in ordered]
 
 
-def counts_by_channel(qs: QuerySet[Consultation]) -> list[tuple[str, int]]:
-    rows = (
-        qs.values("channel__sort_order", "channel__name")
-        .annotate(n=Count("id"))
-        .order_by("channel__sort_order")
-    )
-    return [(r["channel__name"], r["n"]) for r in rows]
+# --- the customer's own charts (raw rows of one customer) ------------------------------------------
+def counts_by_category(qs: QuerySet) -> list[tuple[str, int]]:
+    return [(r.label, r.n) for r in counts_by(qs, "category")]
 
 
-def counts_by_month(
-    qs: QuerySet[Consultation], *, months: int = 12, until: dt.date | None = None
-) -> list[tuple[str, int]]:
+def counts_by_channel(qs: QuerySet) -> list[tuple[str, int]]:
+    return [(r.label, r.n) for r in counts_by(qs, "channel")]
+
+
+def counts_by_month(qs: QuerySet, *, months: int = 12, until: dt.date | None = None) -> list[tuple[str, int]]:
     """The last `months` calendar months (Korean time) up to `until`, empty months included."""
     until = until or timezone.localdate()
     first = until.replace(day=1)
     for _ in range(months - 1):
         first = (first - dt.timedelta(days=1)).replace(day=1)
-    tz = timezone.get_current_timezone()
-    start = dt.datetime.combine(first, dt.time.min, tzinfo=tz)
-    counted = {
-        row["month"].date(): row["n"]
-        for row in qs.filter(occurred_at__gte=start)
-        .annotate(month=TruncMonth("occurred_at", tzinfo=tz))
-        .values("month")
-        .annotate(n=Count("id"))
-    }
-    result, month = [], first
-    for _ in range(months):
-        result.append((f"{month:%Y-%m}", counted.get(month, 0)))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return result
+    period = Period(first, until, "month")
+    buckets, series = counts_over_time(qs, period)
+    values = series[0][1] if series else [0] * len(buckets)
+    return [(period.label(b), n) for b, n in zip(buckets, values, strict=True)]

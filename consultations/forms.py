@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
+from branches.models import Branch
 from customers.forms import style_fields
 from customers.models import User
 
@@ -147,6 +148,9 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         empty_label=_("전체"),
         queryset=User.objects.filter(role__in=User.STAFF_ROLES).order_by("name"),
     )
+    branch = forms.ModelChoiceField(
+        label=_("지점"), required=False, empty_label=_("전체"), queryset=Branch.objects.all()
+    )
     progress = forms.ChoiceField(
         label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices]
     )
@@ -164,6 +168,7 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         return ConsultationFilters(
             **self._shared_filters(),
             staff_id=d["staff"].pk if d.get("staff") else None,
+            branch_id=d["branch"].pk if d.get("branch") else None,
             progress=d.get("progress", ""),
             follow_up={"y": True, "n": False}.get(d.get("follow_up", "")),
             customer=d.get("customer", ""),

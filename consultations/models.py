@@ -264,3 +264,31 @@ class Unavailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+
+class ConsultationDay(models.Model):
+    """Consultations per Seoul day, staff member, channel and main category — what the analytics
+    read instead of scanning a year of raw rows. Kept by database triggers on the consultation
+    table (migration 0008), so every writer — forms, the API, bulk COPY, raw SQL — keeps it right.
+    `manage.py analytics_rebuild` recounts it from scratch."""
+
+    day = models.DateField()
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    channel = models.ForeignKey(Channel, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False)
+    main_category = models.ForeignKey(
+        MainCategory, on_delete=models.DO_NOTHING, related_name="+", db_constraint=False
+    )
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "staff", "channel", "main_category"], name="consultation_day_key"
+            )
+        ]
+        indexes = [models.Index(fields=["day"], name="consultation_day_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.staff_id}/{self.channel_id}/{self.main_category_id}: {self.n}"

@@ -27,6 +27,7 @@ class ConsultationFilters:
     middle_category_id: int | None = None
     channel_id: int | None = None
     staff_id: int | None = None
+    branch_id: int | None = None  # the staff member's branch
     progress: str = ""
     follow_up: bool | None = None
     customer: str = ""  # login id or full name
@@ -74,6 +75,8 @@ def consultation_search(
         qs = qs.filter(channel_id=filters.channel_id)
     if filters.staff_id:
         qs = qs.filter(staff_id=filters.staff_id)
+    if filters.branch_id:
+        qs = qs.filter(staff__staff_profile__branch_id=filters.branch_id)
     if filters.progress:
         qs = qs.filter(progress=filters.progress)
     if filters.follow_up is not None:

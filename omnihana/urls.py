@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api import staff_views as api_staff_views
 from audit import views as audit_views
+from consultations import analytics_views
 from consultations import views as consultation_views
 from consultations.analytics import counts_by_category, counts_by_channel, counts_by_month
 from consultations.charts import MyConsultationsChart
@@ -85,6 +86,13 @@ staff_patterns = (
         path("inquiries/<int:pk>/assign/", inquiry_staff_views.assign_view, name="inquiry_assign"),
         path("inquiries/<int:pk>/faq/", inquiry_staff_views.faq_publish_view, name="inquiry_faq"),
         path("faq/<int:pk>/unpublish/", inquiry_staff_views.faq_unpublish_view, name="faq_unpublish"),
+        path("analytics/", analytics_views.analytics_view, name="analytics"),
+        path(
+            "analytics/charts/<slug:name>.json",
+            analytics_views.AnalyticsChartView.as_view(),
+            name="analytics_chart",
+        ),
+        path("analytics/export/<slug:name>.csv", analytics_views.analytics_csv_view, name="analytics_csv"),
         path("audit/", audit_views.audit_list_view, name="audit"),
         path("messages/", messaging_views.message_list_view, name="messages"),
         path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
