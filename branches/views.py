@@ -1,1 +1,83 @@
-# Create your views here.
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from consultations.models import Channel
+from customers.roles import AuthenticatedRequest, manager_required
+
+from .forms import BranchForm, BranchSearchForm
+from .models import Branch
+from .selectors import area_centre, branch_search, is_open
+
+PAGE_SIZE = 12
+
+
+def branch_list_view(request: HttpRequest) -> HttpResponse:
+    form = BranchSearchForm(request.GET or None)
+    found, origin, origin_label, note = [], None, "", ""
+    if form.is_valid() or not request.GET:
+        data = form.cleaned_data if request.GET else {}
+        if data.get("near"):  # a typed area wins over an earlier position (the button clears it)
+            origin = area_centre(data["near"])
+            origin_label = data["near"]
+            if origin is None:
+                note = _(
+                    "'%(area)s' 근처의 지점을 찾지 못했습니다. 시·구·동 이름으로 다시 입력해 보세요."
+                ) % {"area": data["near"]}
+        elif data.get("lat") is not None and data.get("lng") is not None:
+            origin, origin_label = (data["lat"], data["lng"]), _("현재 위치")
+        found = branch_search(
+            q=data.get("q", ""),
+            services=data.get("service") or [],
+            open_now=bool(data.get("open_now")),
+            origin=origin,
+        )
+    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "origin": origin,
+        "origin_label": origin_label,
+        "note": note,
+        "query": query.urlencode(),
+        "kakao_key": settings.KAKAO_MAP_JS_KEY,
+        "branch_channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
+    }
+    return render(request, "branches/list.html", context)
+
+
+def branch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
+    branch = get_object_or_404(Branch, pk=pk, is_active=True)
+    context = {
+        "branch": branch,
+        "open_now": is_open(branch),
+        "now": timezone.localtime(),
+        "kakao_key": settings.KAKAO_MAP_JS_KEY,
+        "branch_channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
+    }
+    return render(request, "branches/detail.html", context)
+
+
+@manager_required
+def staff_branch_list_view(request: AuthenticatedRequest) -> HttpResponse:
+    page = Paginator(Branch.objects.order_by("code"), 30).get_page(request.GET.get("page"))
+    return render(request, "branches/staff_list.html", {"page": page, "query": ""})
+
+
+@manager_required
+def staff_branch_edit_view(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
+    branch = get_object_or_404(Branch, pk=pk) if pk else None
+    form = BranchForm(request.POST or None, instance=branch)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save()
+        messages.success(request, _("%(name)s 정보를 저장했습니다.") % {"name": saved.name})
+        return redirect("staff:branches")
+    return render(request, "branches/staff_form.html", {"form": form, "branch": branch})

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from api import staff_views as api_staff_views
 from audit import views as audit_views
+from branches import views as branch_views
 from consultations import analytics_views
 from consultations import views as consultation_views
 from consultations.analytics import counts_by_category, counts_by_channel, counts_by_month
@@ -93,6 +94,9 @@ staff_patterns = (
             name="analytics_chart",
         ),
         path("analytics/export/<slug:name>.csv", analytics_views.analytics_csv_view, name="analytics_csv"),
+        path("branches/", branch_views.staff_branch_list_view, name="branches"),
+        path("branches/new/", branch_views.staff_branch_edit_view, name="branch_create"),
+        path("branches/<int:pk>/edit/", branch_views.staff_branch_edit_view, name="branch_edit"),
         path("audit/", audit_views.audit_list_view, name="audit"),
         path("messages/", messaging_views.message_list_view, name="messages"),
         path("messages/<int:pk>/", messaging_views.message_detail_view, name="message_detail"),
@@ -130,6 +134,7 @@ urlpatterns = [
     path("me/", include(me_patterns)),
     path("staff/", include(staff_patterns)),
     path("inquiries/", include("inquiries.urls")),
+    path("branches/", include("branches.urls")),
     path("messaging/", include("messaging.urls")),
     path("api/v1/", include("api.urls")),
     path("healthz", healthz_view, name="healthz"),

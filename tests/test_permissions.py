@@ -99,6 +99,11 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "staff:message_template_edit": MANAGER,
     "staff:message_template_preview": MANAGER_POST_ONLY,
     "staff:analytics": STAFF,
+    "branches:list": OPEN,
+    "branches:detail": OPEN,
+    "staff:branches": MANAGER,
+    "staff:branch_create": MANAGER,
+    "staff:branch_edit": MANAGER,
     "staff:analytics_chart": STAFF,
     "staff:analytics_csv": STAFF,
     "inquiries:list": CUSTOMER_HOME,
@@ -176,6 +181,7 @@ def objects(db):
     )
     return {
         "inquiry": inquiry.pk,
+        "branch": teller.staff_profile.branch_id,
         "attachment": attachment.pk,
         "faq": faq.pk,
         "customer_id": customer.pk,
@@ -209,6 +215,8 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         "staff:api_key_create": {"pk": objects["api_client"]},
         "staff:api_key_revoke": {"pk": objects["api_key"]},
         "staff:analytics_chart": {"name": "channel"},
+        "branches:detail": {"pk": objects["branch"]},
+        "staff:branch_edit": {"pk": objects["branch"]},
         "staff:analytics_csv": {"name": "channel"},
         "inquiries:detail": {"pk": objects["inquiry"]},
         "inquiries:file": {"pk": objects["attachment"]},

@@ -1,0 +1,100 @@
+"""Finding branches: by name or area, by service, open now, nearest first.
+
+Name, area and hours are filtered in SQL; services and the distance (haversine, km) is computed for the few hundred rows that
+remain, which is cheaper than trigonometry in the database for every row. Without the browser's
+position, a typed area (e.g. "강남구", "역삼동") is placed at the middle of the branches there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from consultations.business_days import is_business_day
+
+from .models import Branch
+
+EARTH_KM = 6371.0088
+
+
+def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lng2 - lng1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(a))
+
+
+def is_open(branch: Branch, now: dt.datetime | None = None) -> bool:
+    local = timezone.localtime(now or timezone.now())
+    return is_business_day(local.date()) and branch.opens_at <= local.time() < branch.closes_at
+
+
+@dataclass(frozen=True)
+class Found:
+    branch: Branch
+    distance: float | None
+    open_now: bool
+
+
+def _text_match(words: list[str]) -> Q:
+    q = Q()
+    for word in words:
+        q &= Q(name__icontains=word) | Q(address__icontains=word)
+    return q
+
+
+def area_centre(area: str) -> tuple[float, float] | None:
+    """The middle of the branches whose address names this area, or None when none do."""
+    words = area.split()[:4]
+    if not words:
+        return None
+    points = list(
+        Branch.objects.filter(
+            _text_match(words), latitude__isnull=False, longitude__isnull=False
+        ).values_list("latitude", "longitude")
+    )
+    coords = [(float(lat), float(lng)) for lat, lng in points if lat is not None and lng is not None]
+    if not coords:
+        return None
+    return (sum(c[0] for c in coords) / len(coords), sum(c[1] for c in coords) / len(coords))
+
+
+def branch_search(
+    *,
+    q: str = "",
+    services: list[str] | None = None,
+    open_now: bool = False,
+    origin: tuple[float, float] | None = None,
+    now: dt.datetime | None = None,
+    queryset: QuerySet[Branch] | None = None,
+) -> list[Found]:
+    qs = (queryset if queryset is not None else Branch.objects.filter(is_active=True)).only(
+        "id", "code", "name", "kind", "phone1", "phone2", "postcode", "address", "latitude", "longitude",
+        "opens_at", "closes_at", "services", "remarks",
+    )  # fmt: skip
+    words = q.split()[:4]
+    if words:
+        qs = qs.filter(_text_match(words))
+    moment = timezone.localtime(now or timezone.now())
+    if open_now:
+        if not is_business_day(moment.date()):
+            return []
+        qs = qs.filter(opens_at__lte=moment.time(), closes_at__gt=moment.time())
+    wanted = set(services or [])
+    found = []
+    for branch in qs:
+        if wanted and not wanted.issubset(branch.services or []):
+            continue  # (JSON containment is not portable to SQLite, so services are checked here)
+        distance = None
+        if origin and branch.latitude is not None and branch.longitude is not None:
+            distance = distance_km(origin[0], origin[1], float(branch.latitude), float(branch.longitude))
+        found.append(Found(branch, distance, is_open(branch, moment)))
+    if origin:
+        found.sort(key=lambda f: (f.distance is None, f.distance or 0, f.branch.code))
+    else:
+        found.sort(key=lambda f: f.branch.code)
+    return found
