@@ -57,33 +57,28 @@ def scope_for(
     return Scope(period=period, staff_id=staff.pk if staff else None, branch_id=branch_id)
 
 
+def _of_people(qs: QuerySet, scope: Scope, person: str = "staff") -> QuerySet:
+    """Narrow to the scope's staff member or branch; `person` is the field naming the staff member."""
+    if scope.staff_id:
+        qs = qs.filter(**{f"{person}_id": scope.staff_id})
+    if scope.branch_id:
+        qs = qs.filter(**{f"{person}__staff_profile__branch_id": scope.branch_id})
+    return qs
+
+
 def consultation_days(scope: Scope) -> QuerySet[ConsultationDay]:
     qs = ConsultationDay.objects.filter(day__gte=scope.period.first, day__lte=scope.period.last)
-    if scope.staff_id:
-        qs = qs.filter(staff_id=scope.staff_id)
-    if scope.branch_id:
-        qs = qs.filter(staff__staff_profile__branch_id=scope.branch_id)
-    return qs
+    return _of_people(qs, scope)
 
 
 def bookings_in(scope: Scope) -> QuerySet[Booking]:
     start, end = scope.period.bounds()
-    qs = Booking.objects.filter(starts_at__gte=start, starts_at__lt=end)
-    if scope.staff_id:
-        qs = qs.filter(staff_id=scope.staff_id)
-    if scope.branch_id:
-        qs = qs.filter(staff__staff_profile__branch_id=scope.branch_id)
-    return qs
+    return _of_people(Booking.objects.filter(starts_at__gte=start, starts_at__lt=end), scope)
 
 
 def inquiries_in(scope: Scope) -> QuerySet[Inquiry]:
     start, end = scope.period.bounds()
-    qs = Inquiry.objects.filter(created_at__gte=start, created_at__lt=end)
-    if scope.staff_id:
-        qs = qs.filter(assignee_id=scope.staff_id)
-    if scope.branch_id:
-        qs = qs.filter(assignee__staff_profile__branch_id=scope.branch_id)
-    return qs
+    return _of_people(Inquiry.objects.filter(created_at__gte=start, created_at__lt=end), scope, "assignee")
 
 
 def messages_in(scope: Scope) -> QuerySet[Message]:
