@@ -14,7 +14,10 @@ SERVICE_CHOICES = [(s, s) for s in BRANCH_SERVICES_ALL]
 class BranchSearchForm(forms.Form):
     q = forms.CharField(label=_("지점명 또는 지역 (시·구·동)"), required=False, max_length=50)
     service = forms.MultipleChoiceField(
-        label=_("업무"), required=False, choices=SERVICE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("업무"),
+        required=False,
+        choices=SERVICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     open_now = forms.BooleanField(label=_("지금 영업 중"), required=False)
     near = forms.CharField(label=_("기준 위치 (동네 이름)"), required=False, max_length=50)
@@ -28,7 +31,10 @@ class BranchSearchForm(forms.Form):
 
 class BranchForm(forms.ModelForm):
     services = forms.MultipleChoiceField(
-        label=_("제공 업무"), required=False, choices=SERVICE_CHOICES, widget=forms.CheckboxSelectMultiple
+        label=_("제공 업무"),
+        required=False,
+        choices=SERVICE_CHOICES,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 
     class Meta:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from consultations.business_days import is_business_day
 
@@ -31,6 +32,18 @@ def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
 def is_open(branch: Branch, now: dt.datetime | None = None) -> bool:
     local = timezone.localtime(now or timezone.now())
     return is_business_day(local.date()) and branch.opens_at <= local.time() < branch.closes_at
+
+
+def search_origin(
+    *, near: str, lat: float | None, lng: float | None
+) -> tuple[tuple[float, float] | None, str]:
+    """Where "nearest" is measured from, and what to call it: a typed area wins over an earlier
+    browser position (the "내 위치" button clears the area); None when neither is usable."""
+    if near:
+        return area_centre(near), near
+    if lat is not None and lng is not None:
+        return (lat, lng), str(_("현재 위치"))
+    return None, ""
 
 
 @dataclass(frozen=True)

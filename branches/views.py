@@ -13,7 +13,7 @@ from customers.roles import AuthenticatedRequest, manager_required
 
 from .forms import BranchForm, BranchSearchForm
 from .models import Branch
-from .selectors import area_centre, branch_search, is_open
+from .selectors import branch_search, is_open, search_origin
 
 PAGE_SIZE = 12
 
@@ -23,15 +23,13 @@ def branch_list_view(request: HttpRequest) -> HttpResponse:
     found, origin, origin_label, note = [], None, "", ""
     if form.is_valid() or not request.GET:
         data = form.cleaned_data if request.GET else {}
-        if data.get("near"):  # a typed area wins over an earlier position (the button clears it)
-            origin = area_centre(data["near"])
-            origin_label = data["near"]
-            if origin is None:
-                note = _(
-                    "'%(area)s' 근처의 지점을 찾지 못했습니다. 시·구·동 이름으로 다시 입력해 보세요."
-                ) % {"area": data["near"]}
-        elif data.get("lat") is not None and data.get("lng") is not None:
-            origin, origin_label = (data["lat"], data["lng"]), _("현재 위치")
+        origin, origin_label = search_origin(
+            near=data.get("near", ""), lat=data.get("lat"), lng=data.get("lng")
+        )
+        if data.get("near") and origin is None:
+            note = _("'%(area)s' 근처의 지점을 찾지 못했습니다. 시·구·동 이름으로 다시 입력해 보세요.") % {
+                "area": data["near"]
+            }
         found = branch_search(
             q=data.get("q", ""),
             services=data.get("service") or [],

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import Trunc
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from customers.models import User
-from inquiries.analytics import response_stats
+from inquiries.analytics import response_stats, sla_counts
 from inquiries.models import Inquiry
 from messaging.models import Message
 
@@ -153,22 +153,13 @@ def _inquiries(scope: Scope) -> Table:
     now = timezone.now()
     qs = inquiries_in(scope)
     stats = response_stats(qs, now=now)
-    answered = Q(first_response_at__isnull=False)
     per_bucket = {
         (r["bucket"].date() if isinstance(r["bucket"], dt.datetime) else r["bucket"]): r
         for r in qs.annotate(
             bucket=Trunc("created_at", scope.period.granularity, tzinfo=timezone.get_current_timezone())
         )
         .values("bucket")
-        .annotate(
-            within=Count("id", filter=answered & Q(first_response_at__lte=F("sla_due_at"))),
-            late=Count(
-                "id",
-                filter=(answered & Q(first_response_at__gt=F("sla_due_at")))
-                | Q(first_response_at__isnull=True, sla_due_at__lt=now),
-            ),
-            received=Count("id"),
-        )
+        .annotate(**sla_counts(now))
         .order_by()
     }
     table = Table(

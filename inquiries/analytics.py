@@ -48,29 +48,35 @@ class ResponseStats:
         return round(100 * self.within_sla / decided, 1) if decided else None
 
 
-def response_stats(qs: QuerySet[Inquiry], *, now: dt.datetime | None = None) -> ResponseStats:
-    """Over the given inquiries: answered within the SLA vs. past it (answered late, or still
-    waiting after the deadline); inquiries still within their deadline count for neither."""
-    now = now or timezone.now()
-    answered = Q(first_response_at__isnull=False)
-    counts = qs.aggregate(
-        received=Count("id"),
-        answered=Count("id", filter=answered),
-        within=Count("id", filter=answered & Q(first_response_at__lte=F("sla_due_at"))),
-        late=Count(
+ANSWERED = Q(first_response_at__isnull=False)
+
+
+def sla_counts(now: dt.datetime) -> dict[str, Count]:
+    """Aggregates for received, answered, answered within the SLA, and past it (answered late, or
+    still waiting after the deadline); inquiries still within their deadline count for neither.
+    Used whole (response_stats) and per period bucket (the analytics chart)."""
+    return {
+        "received": Count("id"),
+        "answered": Count("id", filter=ANSWERED),
+        "within": Count("id", filter=ANSWERED & Q(first_response_at__lte=F("sla_due_at"))),
+        "late": Count(
             "id",
-            filter=(answered & Q(first_response_at__gt=F("sla_due_at")))
+            filter=(ANSWERED & Q(first_response_at__gt=F("sla_due_at")))
             | Q(first_response_at__isnull=True, sla_due_at__lt=now),
         ),
-    )
+    }
+
+
+def response_stats(qs: QuerySet[Inquiry], *, now: dt.datetime | None = None) -> ResponseStats:
+    counts = qs.aggregate(**sla_counts(now or timezone.now()))
     wait = F("first_response_at") - F("created_at")
     if connection.vendor == "postgresql":
-        pct = qs.filter(answered).aggregate(median=_Percentile(wait, 0.5), p90=_Percentile(wait, 0.9))
+        pct = qs.filter(ANSWERED).aggregate(median=_Percentile(wait, 0.5), p90=_Percentile(wait, 0.9))
         median, p90 = pct["median"], pct["p90"]
     else:
         seconds = sorted(
             (r - c).total_seconds()
-            for r, c in qs.filter(answered).values_list("first_response_at", "created_at")
+            for r, c in qs.filter(ANSWERED).values_list("first_response_at", "created_at")
             if r is not None
         )
         median, p90 = _percentile(seconds, 0.5), _percentile(seconds, 0.9)

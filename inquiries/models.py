@@ -15,6 +15,8 @@ class Inquiry(models.Model):
         ANSWERED = "answered", _("답변완료")
         FOLLOW_UP = "follow_up", _("추가문의")
 
+    WAITING = (Status.RECEIVED, Status.FOLLOW_UP)  # waiting for staff: the queue and the SLA clock
+
     customer = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("작성자"), on_delete=models.PROTECT, related_name="inquiries"
     )
@@ -50,6 +52,10 @@ class Inquiry(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status in self.WAITING
 
 
 class Reply(models.Model):

@@ -8,7 +8,7 @@ from customers.models import User
 
 from .models import Attachment, FaqEntry, Inquiry, Reply
 
-WAITING = (Inquiry.Status.RECEIVED, Inquiry.Status.FOLLOW_UP)
+WAITING = Inquiry.WAITING
 QUEUE_VIEWS = ("waiting", "mine", "overdue", "alerts", "all")
 
 

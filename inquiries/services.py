@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,7 +28,7 @@ from .sanitize import has_text, inline_image_ids, sanitize_html
 from .sla import sla_deadline
 
 log = logging.getLogger(__name__)
-WAITING = (Inquiry.Status.RECEIVED, Inquiry.Status.FOLLOW_UP)
+WAITING = Inquiry.WAITING
 
 
 def _clean_body(body: str) -> str:
@@ -231,9 +232,18 @@ def faq_mark_helpful(*, faq: FaqEntry, user: User) -> bool:
 
 
 # --- overdue alarm -----------------------------------------------------------------------------
-def _notify_managers(inquiry: Inquiry) -> None:
-    policy = set(settings.INQUIRY_OVERDUE_NOTIFY)
-    if "sms" in policy:
+def _manager_emails() -> list[str]:
+    if "email" not in settings.INQUIRY_OVERDUE_NOTIFY:
+        return []
+    return list(
+        User.objects.filter(role=User.Role.MANAGER, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+
+
+def _notify_managers(inquiry: Inquiry, emails: list[str]) -> None:
+    if "sms" in settings.INQUIRY_OVERDUE_NOTIFY:
         for phone in settings.INQUIRY_OVERDUE_SMS_TO:
             message_enqueue(
                 purpose=Purpose.INQUIRY_OVERDUE,
@@ -241,26 +251,19 @@ def _notify_managers(inquiry: Inquiry) -> None:
                 to_phone=phone,
                 context={"title": inquiry.title, "created_at": inquiry.created_at},
             )
-    if "email" in policy:
-        emails = list(
-            User.objects.filter(role=User.Role.MANAGER, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
+    if emails:
+        send_mail(
+            _("[omnihana] 응답기한 초과 문의: %(title)s") % {"title": inquiry.title},
+            _("접수 %(created)s, 기한 %(due)s 이 지났습니다. 담당: %(assignee)s\n%(url)s")
+            % {
+                "created": f"{timezone.localtime(inquiry.created_at):%Y-%m-%d %H:%M}",
+                "due": f"{timezone.localtime(inquiry.sla_due_at):%Y-%m-%d %H:%M}",
+                "assignee": inquiry.assignee.name if inquiry.assignee else _("없음"),
+                "url": reverse("staff:inquiry_detail", args=[inquiry.pk]),
+            },
+            None,
+            emails,
         )
-        if emails:
-            local = timezone.localtime(inquiry.created_at)
-            send_mail(
-                _("[omnihana] 응답기한 초과 문의: %(title)s") % {"title": inquiry.title},
-                _("접수 %(created)s, 기한 %(due)s 이 지났습니다. 담당: %(assignee)s\n%(url)s")
-                % {
-                    "created": f"{local:%Y-%m-%d %H:%M}",
-                    "due": f"{timezone.localtime(inquiry.sla_due_at):%Y-%m-%d %H:%M}",
-                    "assignee": inquiry.assignee.name if inquiry.assignee else _("없음"),
-                    "url": f"/staff/inquiries/{inquiry.pk}/",
-                },
-                None,
-                emails,
-            )
 
 
 def inquiry_overdue_alarm(*, now: dt.datetime | None = None) -> int:
@@ -274,7 +277,9 @@ def inquiry_overdue_alarm(*, now: dt.datetime | None = None) -> int:
         status__in=WAITING, sla_due_at__lt=now, overdue_alerted_at__isnull=True
     ).values_list("pk", flat=True)
     alerted = 0
-    for pk in list(due[:500]):
+    pending = list(due[:500])
+    emails = _manager_emails() if pending else []
+    for pk in pending:
         try:
             with transaction.atomic():
                 claimed = Inquiry.objects.filter(
@@ -283,7 +288,7 @@ def inquiry_overdue_alarm(*, now: dt.datetime | None = None) -> int:
                 if not claimed:
                     continue
                 inquiry = Inquiry.objects.select_related("assignee").get(pk=pk)
-                _notify_managers(inquiry)
+                _notify_managers(inquiry, emails)
                 alerted += 1
         except Exception:
             log.exception("overdue alarm for inquiry %s failed; retried on the next run", pk)

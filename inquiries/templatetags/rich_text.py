@@ -3,6 +3,7 @@
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 from inquiries.sanitize import sanitize_html
 
@@ -20,8 +21,6 @@ def rich_no_images(value: str) -> SafeString:
 
 
 def _span(delta_seconds: float) -> str:
-    from django.utils.translation import gettext as _
-
     minutes = int(abs(delta_seconds) // 60)
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
@@ -35,9 +34,8 @@ def _span(delta_seconds: float) -> str:
 @register.inclusion_tag("inquiries/_sla.html")
 def sla_badge(inquiry, now) -> dict:
     """Time left before the first-response deadline, or how far past it, for a waiting inquiry."""
-    waiting = inquiry.status in ("received", "follow_up")
     left = (inquiry.sla_due_at - now).total_seconds()
-    if not waiting:
+    if not inquiry.is_waiting:
         state = "done"
     elif left < 0:
         state = "overdue"

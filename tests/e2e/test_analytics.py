@@ -51,3 +51,15 @@ def test_manager_switches_granularity_and_drills_down(watched_page, live_bank, d
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
     expect(page).to_have_url(re.compile(r"/staff/consultations/\?.*channel="))
     expect(page.locator("tbody tr").first).to_be_visible()
+
+
+def test_manager_opens_the_branch_editor(watched_page, live_bank, demo_password):
+    page, _ = watched_page
+    log_in(page, live_bank.url, "hnv9001", demo_password)
+    page.goto(f"{live_bank.url}/staff/branches/")
+    page.get_by_role("link", name="을지로 본점").click()
+    expect(page.get_by_label("위도")).to_have_value("37.566040")
+    page.get_by_label("경도").fill("")
+    page.get_by_role("button", name="저장").click()
+    expect(page.locator(".alert-danger")).to_contain_text("위도와 경도는 함께")
+    page.screenshot(path="test-results/staff-branch-form.png", full_page=True)

@@ -93,6 +93,7 @@ def test_customer_asks_agent_answers_customer_reads_with_sms(
     expect(row).to_contain_text("남음")
     row.get_by_role("button", name="내가 맡기").click()
     expect(agent.locator(".alert-success")).to_contain_text("담당자를")
+    agent.screenshot(path="test-results/inquiry-staff-queue.png", full_page=True)
     agent.get_by_role("link", name="주택담보대출 중도상환 수수료").click()
     expect(agent.locator(".oh-rich").first.locator("img")).to_have_count(1)
     agent.locator(".note-editable").click()
@@ -107,6 +108,12 @@ def test_customer_asks_agent_answers_customer_reads_with_sms(
     expect(page.locator(".badge", has_text="답변완료").first).to_be_visible()
     expect(page.locator("article.oh-reply-staff")).to_contain_text("1.2%")
     page.screenshot(path="test-results/inquiry-answered.png", full_page=True)
+    page.get_by_role("link", name="내 문의").first.click()
+    expect(page.locator(".card", has_text="주택담보대출 중도상환 수수료")).to_contain_text("답글 1개")
+    page.screenshot(path="test-results/inquiry-list.png", full_page=True)
+    page.get_by_role("link", name="자주 묻는 질문").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("자주 묻는 질문")
+    page.screenshot(path="test-results/inquiry-faq.png", full_page=True)
     sms = [m for m in outbox if m.to == "+821023456789" and "답변이 등록되었습니다" in m.body]
     assert len(sms) == 1
     assert dialogs == []

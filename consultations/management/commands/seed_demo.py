@@ -33,7 +33,7 @@ from consultations.models import (
 from consultations.services import booking_message_context
 from customers.demo import DEMO_PASSWORD
 from customers.models import CustomerProfile, StaffProfile, User
-from inquiries.models import Inquiry, Reply
+from inquiries.models import FaqEntry, Inquiry, Reply
 from inquiries.sla import sla_deadline
 from messaging.body import message_kind, render_body
 from messaging.models import Message, Purpose
@@ -369,6 +369,16 @@ class Command(BaseCommand):
                     status=Inquiry.Status.ANSWERED,
                     first_response_at=created + dt.timedelta(hours=3),
                     assignee=staff["hnv2001"],
+                )
+                FaqEntry.objects.get_or_create(
+                    title="전세자금대출 신청에 필요한 서류는 무엇인가요?",
+                    defaults={
+                        "source": inquiry,
+                        "main_category": inquiry.main_category,
+                        "answer": "<p>신분증, 임대차계약서, 확정일자 확인서가 필요합니다. "
+                        "소득 증빙 서류는 상품에 따라 다르니 가까운 영업점에 문의해 주세요.</p>",
+                        "published_by": staff["hnv2001"],
+                    },
                 )
 
     def seed_messages(self) -> None:
