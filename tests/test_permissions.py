@@ -254,6 +254,9 @@ def test_who_may_get_each_page(client, objects, role):
             ok = response.status_code == want
         if not ok:
             problems.append(f"{name} {url}: got {response.status_code}, expected {want}")
+        # Whatever the answer, neither the browser nor a proxy may keep it (personal data).
+        if "no-store" not in response.get("Cache-Control", ""):
+            problems.append(f"{name} {url}: Cache-Control {response.get('Cache-Control')!r}")
     assert problems == []
 
 

@@ -6,6 +6,7 @@ import shutil
 import pytest
 
 from tests.conftest import seed_demo_bank
+from tests.worker_fixtures import fake_twilio, private_redis, publish_to, worker  # noqa: F401 - fixtures
 
 # pytest-playwright runs an event loop in the test thread; the ORM calls in e2e test bodies are synchronous.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

@@ -8,109 +8,20 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import os
-import sys
-import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from bench.common import Child, PrivateRedis, wait_for
+from bench.common import wait_for
 from consultations.business_days import next_business_day
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_create
 from customers.models import User
 from messaging.models import Message
 from messaging.services import message_sweep
-from omnihana.celery import app as celery_app
 
-from .conftest import TWILIO_TEST_TOKEN
-
-ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Worker(Child):
-    """A Celery worker process of its own (thread pool) on the test database."""
-
-    def __init__(self, env: dict[str, str], logdir: Path):
-        super().__init__(
-            f"worker-{time.monotonic_ns()}",
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "omnihana",
-                "worker",
-                "--pool=threads",
-                "--concurrency=4",
-                "--without-heartbeat",
-                "--without-mingle",
-                "--without-gossip",
-                "--loglevel=INFO",
-                f"--hostname=test-{os.getpid()}-{time.monotonic_ns()}@%h",
-            ],
-            env,
-            logdir,
-        )
-
-    def start(self) -> Worker:
-        super().start()
-        assert wait_for(lambda: b" ready." in self.log.read_bytes(), 30), self.log.read_text()[-3000:]
-        return self
-
-
-def worker_database_url() -> str:
-    s = connection.settings_dict
-    password = f":{s['PASSWORD']}" if s.get("PASSWORD") else ""
-    return f"postgres://{s['USER']}{password}@{s['HOST']}:{s['PORT']}/{s['NAME']}"
-
-
-@pytest.fixture
-def private_redis(tmp_path) -> Iterator[PrivateRedis]:
-    server = PrivateRedis(tmp_path, dict(os.environ)).start()
-    yield server
-    server.kill()
-
-
-@pytest.fixture
-def publish_to(private_redis) -> Iterator[None]:
-    """Make this test process publish real tasks to the private Redis instead of running them eagerly."""
-    conf = celery_app.conf
-    saved = (conf.broker_url, conf.task_always_eager, conf.broker_transport_options)
-    conf.broker_url = private_redis.url
-    conf.task_always_eager = False
-    conf.broker_transport_options = {"socket_connect_timeout": 1, "socket_timeout": 2}
-    celery_app._pool = None  # connections are pooled per broker URL: drop the old pool
-    celery_app.amqp._producer_pool = None
-    yield
-    conf.broker_url, conf.task_always_eager, conf.broker_transport_options = saved
-    celery_app._pool = None
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
-def worker(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[Worker]:
-    env = {
-        **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
-        "DJANGO_SETTINGS_MODULE": "omnihana.settings",
-        "DATABASE_URL": worker_database_url(),
-        "REDIS_URL": private_redis.url,
-        "SMS_BACKEND": "twilio",
-        "TWILIO_API_BASE": fake_twilio.url,
-        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
-        "TWILIO_AUTH_TOKEN": TWILIO_TEST_TOKEN,
-        "TWILIO_FROM_NUMBER": "+15005550006",
-        "SMS_SEND_TIMEOUT": "5",
-        "SMS_RETRY_BASE_SECONDS": "0.2",
-    }
-    process = Worker(env, tmp_path).start()
-    yield process
-    process.stop()
 
 
 def book(customer: User, staff: User, start: dt.datetime) -> Booking:
