@@ -7,8 +7,8 @@ mirrors serve only the project JSON) a package installed at its newest release i
 the project JSON's `vulnerabilities`, which describe the newest release. Whatever is left is listed
 as not audited: a warning by default, a failure with OMNIHANA_AUDIT_STRICT=1.
 
-    .venv/bin/python scripts/audit.py            # run pip-audit and judge
-    .venv/bin/python scripts/audit.py report.json  # judge a saved `pip-audit -f json` report
+    .venv/bin/python scripts/dependency_audit.py            # run pip-audit and judge
+    .venv/bin/python scripts/dependency_audit.py report.json  # judge a saved `pip-audit -f json` report
 """
 
 from __future__ import annotations

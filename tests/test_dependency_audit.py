@@ -1,4 +1,4 @@
-"""The CI dependency audit (scripts/audit.py) judges pip-audit's report the way CI needs."""
+"""The CI dependency audit (scripts/dependency_audit.py) judges pip-audit's report the way CI needs."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("audit", ROOT / "scripts" / "audit.py")
+spec = importlib.util.spec_from_file_location("dependency_audit", ROOT / "scripts" / "audit.py")
 assert spec and spec.loader
 audit = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(audit)
