@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-spec = importlib.util.spec_from_file_location("dependency_audit", ROOT / "scripts" / "audit.py")
+spec = importlib.util.spec_from_file_location("dependency_audit", ROOT / "scripts" / "dependency_audit.py")
 assert spec and spec.loader
 audit = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(audit)
@@ -51,7 +51,7 @@ def test_the_script_reads_a_saved_report(tmp_path):
     report = tmp_path / "report.json"
     report.write_text(json.dumps({"dependencies": [VULNERABLE], "fixes": []}))
     result = subprocess.run(  # noqa: S603
-        [sys.executable, str(ROOT / "scripts" / "audit.py"), str(report)],
+        [sys.executable, str(ROOT / "scripts" / "dependency_audit.py"), str(report)],
         capture_output=True,
         text=True,
         check=False,
