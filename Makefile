@@ -1,5 +1,5 @@
 # Shortcuts; the scripts are the real commands and need nothing but bash.
-.PHONY: run test lint check bench
+.PHONY: run test lint check bench guide-screenshots
 run:
 	./scripts/run.sh
 test:
@@ -8,3 +8,9 @@ lint:
 	.venv/bin/ruff check . && .venv/bin/ruff format --check . && .venv/bin/python manage.py makemigrations --check --dry-run
 check:
 	.venv/bin/mypy .
+# Builds the 1,000,000-consultation bank if missing, runs every benchmark, prints one table.
+bench:
+	./scripts/bench.sh all
+# Refreshes docs/guide/img/ from the scenario test in Chromium.
+guide-screenshots:
+	./scripts/guide-screenshots.sh

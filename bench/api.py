@@ -21,7 +21,7 @@ import time
 import uuid
 from pathlib import Path
 
-from bench.common import PYTHON, Child, free_port, percentile, print_table, setup_django, wait_for
+from bench.common import PYTHON, Child, free_port, percentile, print_table, setup_django, summary, wait_for
 
 TARGETS = {"post_rps": 250.0, "post_p95": 50.0, "bulk_rps": 5000.0, "get_p95": 30.0}
 VARIANTS = {
@@ -135,6 +135,32 @@ def main() -> None:
         ["gunicorn", "case", "clients", "throughput", "p50 ms", "p95 ms", "target", "errors"],
         rows,
     )
+    summarise(rows)
+
+
+def summarise(rows: list[tuple]) -> None:
+    """The first gunicorn set-up's figures for the combined table, the other set-ups beside them."""
+
+    def rate(row: tuple) -> float:
+        return float(row[3].split()[0].replace(",", ""))
+
+    first = next(iter(VARIANTS))
+    for row in (r for r in rows if r[0] == first):
+        name, case, clients, throughput, _p50, p95, target, errors = row
+        peers = [r for r in rows if r[0] != first and r[1:3] == (case, clients)]
+        if case.startswith("POST one"):
+            met = rate(row) >= 250 and p95 <= 50
+        elif case.startswith("GET"):
+            met = p95 <= 30
+        else:
+            met = rate(row) >= 5000
+        summary(
+            f"API {case}, {clients} clients, gunicorn {name}",
+            f"{throughput}, p95 {p95:.1f} ms, {errors} errors",
+            target,
+            met=met and errors == 0,
+            variant="; ".join(f"gunicorn {r[0]}: {r[3]}, p95 {r[5]:.1f} ms" for r in peers) or "—",
+        )
 
 
 def measure(name, options, env, logdir, key, args, *, record, customers, rng) -> list[tuple]:

@@ -162,3 +162,20 @@ def _fmt(value: object) -> str:
     if isinstance(value, int):
         return f"{value:,}"
     return str(value)
+
+
+def summary(figure: str, measured: str, target: str, *, met: bool | None = None, variant: str = "—") -> None:
+    """One line of the combined table that `make bench` (bench/all.py) prints at the end.
+
+    Appended as JSON to the file named by $BENCH_SUMMARY; a benchmark run on its own has no such
+    file and this does nothing. `variant` is the naive or peer variant measured in the same run.
+    """
+    path = os.environ.get("BENCH_SUMMARY")
+    if not path:
+        return
+    import json
+
+    line: dict[str, object] = {"bench": Path(sys.argv[0]).stem, "figure": figure, "measured": measured}
+    line |= {"target": target, "met": met, "variant": variant}
+    with open(path, "a", encoding="utf-8") as out:
+        out.write(json.dumps(line, ensure_ascii=False) + "\n")

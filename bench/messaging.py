@@ -27,6 +27,7 @@ from bench.common import (
     percentile,
     print_table,
     setup_django,
+    summary,
     wait_for,
 )
 
@@ -329,6 +330,24 @@ def main() -> None:
         ],
     )
     print(f"(logs: {logdir})")
+    normal = [r for r in results if "faults" not in str(r["variant"])]
+    for r in results:
+        clean = r["duplicates"] == 0 and r["missing"] == 0 and bool(r["finished"])
+        if "faults" in str(r["variant"]):
+            measured = (
+                f"{r['rate']:,.0f} msg/s; {r['duplicates']} dup, {r['missing']} missing after "
+                f"{r['worker_kills']} worker kills and {r['redis_restarts']} Redis crash"
+            )
+            summary(f"SMS under faults, {r['variant']}", measured, "0 dup, 0 missing", met=clean)
+            continue
+        peers = "; ".join(f"{p['variant']}: {p['rate']:,.0f} msg/s" for p in normal if p is not r) or "—"
+        summary(
+            f"SMS pipeline, {args.messages:,} reminders, {r['variant']}",
+            f"{r['rate']:,.0f} msg/s; {r['duplicates']} dup, {r['missing']} missing",
+            f"≥ {TARGET_RATE:,.0f} msg/s, 0 dup, 0 missing",
+            met=clean and float(r["rate"]) >= TARGET_RATE,  # type: ignore[arg-type]
+            variant=peers,
+        )
 
 
 def _up(requests, url: str) -> bool:

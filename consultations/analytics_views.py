@@ -19,6 +19,7 @@ from branches.models import Branch
 from customers.forms import style_fields
 from customers.models import User
 from customers.roles import AuthenticatedRequest, staff_required
+from omnihana.widgets import LongSelect
 
 from .analytics import GRANULARITIES, Period
 from .charts import PALETTE
@@ -50,12 +51,14 @@ class AnalyticsForm(forms.Form):
         required=False,
         empty_label=gettext_lazy("전체"),
         queryset=Branch.objects.all(),
+        widget=LongSelect,
     )
     staff = forms.ModelChoiceField(
         label=gettext_lazy("직원"),
         required=False,
         empty_label=gettext_lazy("전체"),
         queryset=User.objects.filter(role__in=User.STAFF_ROLES).order_by("name"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:

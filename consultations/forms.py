@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from customers.forms import style_fields
 from customers.models import User
+from omnihana.widgets import LongSelect
 
 from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Progress
 from .search import ConsultationFilters
@@ -147,9 +148,14 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         required=False,
         empty_label=_("전체"),
         queryset=User.objects.filter(role__in=User.STAFF_ROLES).order_by("name"),
+        widget=LongSelect,
     )
     branch = forms.ModelChoiceField(
-        label=_("지점"), required=False, empty_label=_("전체"), queryset=Branch.objects.all()
+        label=_("지점"),
+        required=False,
+        empty_label=_("전체"),
+        queryset=Branch.objects.all(),
+        widget=LongSelect,
     )
     progress = forms.ChoiceField(
         label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices]

@@ -107,12 +107,15 @@ class StaffSessionTimeoutMiddleware:
             reason = staff_session_expired(session, now)
             if reason is not None:
                 logout(request)
-                messages.info(
-                    request,
-                    _("12시간이 지나 자동으로 로그아웃되었습니다. 다시 로그인해 주세요.")
-                    if reason == "absolute"
-                    else _("30분 동안 사용하지 않아 자동으로 로그아웃되었습니다. 다시 로그인해 주세요."),
-                )
+                if reason == "absolute":
+                    note = _(
+                        "로그인한 지 %(hours)s시간이 지나 자동으로 로그아웃되었습니다. 다시 로그인해 주세요."
+                    ) % {"hours": f"{settings.STAFF_SESSION_MAX_HOURS:g}"}
+                else:
+                    note = _(
+                        "%(minutes)d분 동안 사용하지 않아 자동으로 로그아웃되었습니다. 다시 로그인해 주세요."
+                    ) % {"minutes": settings.STAFF_SESSION_IDLE_MINUTES}
+                messages.info(request, note)
             elif now - session.get(LAST_SEEN_AT, 0) >= SEEN_RESOLUTION:
                 session[LAST_SEEN_AT] = now
         return self.get_response(request)

@@ -571,6 +571,8 @@ EN = {
     "기본": "Default",
     "편집": "Edit",
     "총 %(n)s건": "%(n)s in all",
+    "로그인한 지 %(hours)s시간이 지나 자동으로 로그아웃되었습니다. 다시 로그인해 주세요.": "You were signed out automatically %(hours)s hours after signing in. Please sign in again.",
+    "%(minutes)d분 동안 사용하지 않아 자동으로 로그아웃되었습니다. 다시 로그인해 주세요.": "You were signed out automatically after %(minutes)d minutes without activity. Please sign in again.",
 }
 
 

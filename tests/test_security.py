@@ -61,7 +61,7 @@ def test_a_staff_session_ends_12_hours_after_sign_in_however_busy(client, teller
         frozen_now(MORNING + dt.timedelta(minutes=minutes))
         assert on_staff_page(client), minutes
     frozen_now(MORNING + dt.timedelta(hours=12, minutes=1))
-    assert "12시간이 지나 자동으로 로그아웃되었습니다" in sent_to_login(client)
+    assert "로그인한 지 12시간이 지나 자동으로 로그아웃되었습니다" in sent_to_login(client)
     # signing in again starts a new 12 hours
     sign_in(client, "hnv2004", demo_password)
     assert on_staff_page(client)
@@ -72,7 +72,7 @@ def test_the_timeouts_follow_the_settings(client, teller, demo_password, frozen_
     frozen_now(MORNING)
     sign_in(client, "hnv2004", demo_password)
     frozen_now(MORNING + dt.timedelta(minutes=6))
-    assert "로그아웃되었습니다" in sent_to_login(client)
+    assert "5분 동안 사용하지 않아 자동으로 로그아웃되었습니다" in sent_to_login(client)
 
 
 def test_customers_are_not_signed_out_after_30_minutes(client, customer, demo_password, frozen_now):
@@ -182,3 +182,23 @@ def test_production_redirects_to_https_and_sends_hsts_and_secure_cookies(tmp_pat
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "no-store" in headers["Cache-Control"]
     assert cookies and all("Secure" in cookie and "HttpOnly" in cookie for cookie in cookies)
+
+
+# --- login lockout --------------------------------------------------------------------------------
+
+
+def test_rotating_x_forwarded_for_does_not_reset_the_login_lockout(client, customer, demo_password):
+    def attempt(password: str, n: int):
+        return client.post(
+            reverse("login"),
+            {"username": "hanauser1", "password": password},
+            REMOTE_ADDR="198.51.100.23",
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}, 10.0.0.{n}",  # a new "client" every time
+            HTTP_X_REAL_IP=f"192.0.2.{n}",
+        )
+
+    for n in range(5):
+        assert attempt("wrong-password", n).status_code == 200
+    locked = attempt(demo_password, 99)
+    assert locked.status_code == 200 and "로그인이 잠시 잠겼습니다" in locked.content.decode()
+    assert SESSION_KEY not in client.session

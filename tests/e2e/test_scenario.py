@@ -65,7 +65,7 @@ class Person:
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
 
 
 @pytest.fixture
@@ -159,9 +159,9 @@ def test_the_whole_scenario_across_four_roles(
     finder.goto(f"{agent.base}/branches/")
     finder.get_by_label("기준 위치 (동네 이름)").fill("서울 중구")
     finder.get_by_role("button", name="찾기").click()
-    nearest = finder.locator(".oh-branch").first
-    expect(nearest).to_contain_text("을지로 본점")
-    branch_name = "을지로 본점"
+    nearest = finder.locator(".oh-branch").first.get_by_role("heading", level=2)
+    expect(nearest).to_have_text("을지로 본점")
+    branch_name = nearest.inner_text().strip()
     finder.close()
     assert finder_problems.items == []
     agent.page.get_by_role("link", name="상담 기록").first.click()
