@@ -50,7 +50,7 @@ class AnalyticsForm(forms.Form):
         label=gettext_lazy("지점"),
         required=False,
         empty_label=gettext_lazy("전체"),
-        queryset=Branch.objects.all(),
+        queryset=Branch.objects.only("id", "code", "name"),  # a bank has hundreds
         widget=LongSelect,
     )
     staff = forms.ModelChoiceField(

@@ -154,7 +154,7 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         label=_("지점"),
         required=False,
         empty_label=_("전체"),
-        queryset=Branch.objects.all(),
+        queryset=Branch.objects.only("id", "code", "name"),  # a bank has hundreds
         widget=LongSelect,
     )
     progress = forms.ChoiceField(

@@ -42,8 +42,11 @@ def run_pip_audit() -> dict:
     try:
         return json.loads(result.stdout)
     except json.JSONDecodeError:
-        sys.stderr.write(result.stderr)
-        raise SystemExit(f"pip-audit gave no report (exit {result.returncode})") from None
+        # No report at all (no network to the vulnerability service, say): judged as not audited.
+        return {
+            "dependencies": [],
+            "error": f"pip-audit gave no report (exit {result.returncode}): {result.stderr[-500:]}",
+        }
 
 
 def installed_versions() -> dict[str, str]:
@@ -95,6 +98,9 @@ def judge(report: dict, *, strict: bool) -> tuple[int, list[str]]:
         else:
             clean += 1
     lines = [f"audit: {clean} packages without known vulnerabilities"]
+    if report.get("error"):
+        lines.append(f"{'FAIL' if strict else 'WARNING'}: the audit could not run: {report['error']}")
+        return (1 if strict else 0), lines
     lines += [f"VULNERABLE {line}" for line in vulnerable]
     if unaudited:
         lines.append(

@@ -47,6 +47,13 @@ def test_packages_the_service_could_not_answer_for_are_a_warning_or_in_strict_mo
     assert code == 1 and lines[-1].startswith("FAIL")
 
 
+def test_an_audit_that_could_not_run_is_said_plainly_and_fails_in_strict_mode():
+    report = {"dependencies": [], "error": "pip-audit gave no report (exit 1): connection refused"}
+    code, lines = audit.judge(report, strict=False)
+    assert code == 0 and lines[-1].startswith("WARNING: the audit could not run")
+    assert audit.judge(report, strict=True)[0] == 1
+
+
 def test_the_script_reads_a_saved_report(tmp_path):
     report = tmp_path / "report.json"
     report.write_text(json.dumps({"dependencies": [VULNERABLE], "fixes": []}))
