@@ -8,7 +8,6 @@ from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from consultations.models import Channel
@@ -43,7 +42,6 @@ def api_client_list_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @manager_required
 @require_POST
-@never_cache
 def api_key_create_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     client = get_object_or_404(ApiClient, pk=pk)
     key, raw = api_key_issue(client=client)

@@ -125,7 +125,6 @@ def file_view(request: HttpRequest, pk: int) -> HttpResponseBase:
         as_attachment=not attachment.is_image,
         filename=attachment.original_name,
     )
-    response["Cache-Control"] = "private, no-store"
     response["Content-Security-Policy"] = (
         "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     )

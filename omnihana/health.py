@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
-from django.views.decorators.cache import never_cache
 
 from .celery import app as celery_app
 
@@ -27,7 +26,6 @@ def _broker_ok() -> tuple[bool, str]:
     return True, str(transport)
 
 
-@never_cache
 def healthz_view(request: HttpRequest) -> JsonResponse:
     db_ok, db_info = _database_ok()
     broker_ok, broker_info = _broker_ok()

@@ -202,3 +202,12 @@ def test_rotating_x_forwarded_for_does_not_reset_the_login_lockout(client, custo
     locked = attempt(demo_password, 99)
     assert locked.status_code == 200 and "로그인이 잠시 잠겼습니다" in locked.content.decode()
     assert SESSION_KEY not in client.session
+
+
+def test_the_page_that_shows_a_new_api_key_once_is_never_stored(client, manager):
+    api_client = ApiClient.objects.create(name="cache-key", channel=Channel.objects.get(code="video"))
+    client.force_login(manager)
+    response = client.post(reverse("staff:api_key_create", args=[api_client.pk]))
+    assert response.status_code == 200
+    assert api_client.keys.count() == 1
+    assert "no-store" in response["Cache-Control"]

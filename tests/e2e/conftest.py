@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Page
 
 from tests.conftest import seed_demo_bank
 from tests.worker_fixtures import fake_twilio, private_redis, publish_to, worker  # noqa: F401 - fixtures
@@ -90,3 +93,39 @@ def log_in(page, base_url: str, login: str, password: str) -> None:
     page.get_by_label("아이디").fill(login)
     page.get_by_label("비밀번호").fill(password)
     page.get_by_role("button", name="로그인").click()
+
+
+class Person:
+    """One role in a browser context of its own; its page must stay free of console errors and
+    failed or outside requests."""
+
+    def __init__(self, browser, base_url: str, *, phone: bool = False, **context_args):
+        size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
+        options: dict[str, object] = {"locale": "ko-KR", "timezone_id": "Asia/Seoul", "viewport": size}
+        options |= {"is_mobile": phone, "has_touch": phone, **context_args}
+        self.context = browser.new_context(**options)
+        self.page: Page = self.context.new_page()
+        self.problems = PageProblems(self.page, base_url)
+        self.base = base_url
+
+    def go(self, path: str) -> None:
+        self.page.goto(f"{self.base}{path}")
+
+    def shot(self, folder: Path, name: str) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(folder / f"{name}.png"), full_page=True, animations="disabled")
+
+
+@pytest.fixture
+def people(browser, live_bank) -> Iterator[Callable[..., Person]]:
+    made: list[Person] = []
+
+    def make(**kwargs) -> Person:
+        made.append(Person(browser, live_bank.url, **kwargs))
+        return made[-1]
+
+    yield make
+    problems = [item for person in made for item in person.problems.items]
+    for person in made:
+        person.context.close()
+    assert problems == [], "\n".join(problems)

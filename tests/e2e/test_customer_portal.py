@@ -14,7 +14,7 @@ from consultations.services import consultation_record
 from customers.models import User
 from messaging.models import Message
 from messaging.providers import memory
-from tests.e2e.conftest import PageProblems, log_in
+from tests.e2e.conftest import log_in
 
 pytestmark = pytest.mark.e2e
 KST = dt.timezone(dt.timedelta(hours=9))
@@ -23,19 +23,9 @@ NEW_PASSWORD = "Hana-bank#2026"
 
 
 @pytest.fixture
-def phone(browser, live_bank):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 740},
-        locale="ko-KR",
-        timezone_id="Asia/Seoul",
-        is_mobile=True,
-        has_touch=True,
-    )
-    page = context.new_page()
-    problems = PageProblems(page, live_bank.url)
-    yield page
-    context.close()
-    assert problems.items == [], "\n".join(problems.items)
+def phone(people):
+    """A phone-sized page (360×740) whose console errors and failed requests fail the test."""
+    return people(phone=True, viewport={"width": 360, "height": 740}).page
 
 
 def no_horizontal_scroll(page) -> bool:

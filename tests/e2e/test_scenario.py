@@ -16,11 +16,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
 
 from bench.common import wait_for
 from consultations.models import Booking, Channel, Consultation
@@ -45,42 +44,6 @@ COUNTER_NOTE = "신용대출 서류 확인 및 한도 조회"
 def at(day: dt.date, hhmm: str) -> dt.datetime:
     hour, minute = map(int, hhmm.split(":"))
     return dt.datetime.combine(day, dt.time(hour, minute), tzinfo=KST)
-
-
-class Person:
-    """One role in a browser context of its own; its page must stay free of console errors and
-    failed or outside requests."""
-
-    def __init__(self, browser, base_url: str, *, phone: bool = False):
-        size = {"width": 390, "height": 844} if phone else {"width": 1366, "height": 900}
-        self.context = browser.new_context(
-            locale="ko-KR", timezone_id="Asia/Seoul", viewport=size, is_mobile=phone, has_touch=phone
-        )
-        self.page: Page = self.context.new_page()
-        self.problems = PageProblems(self.page, base_url)
-        self.base = base_url
-
-    def go(self, path: str) -> None:
-        self.page.goto(f"{self.base}{path}")
-
-    def shot(self, name: str) -> None:
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        self.page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, animations="disabled")
-
-
-@pytest.fixture
-def people(browser, live_bank) -> Iterator[Callable[..., Person]]:
-    made: list[Person] = []
-
-    def make(**kwargs) -> Person:
-        made.append(Person(browser, live_bank.url, **kwargs))
-        return made[-1]
-
-    yield make
-    problems = [item for person in made for item in person.problems.items]
-    for person in made:
-        person.context.close()
-    assert problems == [], "\n".join(problems)
 
 
 def delivered(message: Message, fake_twilio, worker: Worker) -> dict:
@@ -112,7 +75,7 @@ def test_the_whole_scenario_across_four_roles(
     customer.page.get_by_label("중분류").select_option(label="신용대출")
     customer.page.locator(".note-editable").click()
     customer.page.keyboard.type("직장인 신용대출 한도와 금리를 알고 싶습니다. 연봉은 4,500만 원입니다.")
-    customer.shot("01-customer-writes-inquiry")
+    customer.shot(SHOTS, "01-customer-writes-inquiry")
     customer.page.get_by_role("button", name="등록").click()
     expect(customer.page.locator(".alert-success")).to_contain_text("문의가 접수되었습니다")
     inquiry = Inquiry.objects.get(title=QUESTION)
@@ -127,20 +90,20 @@ def test_the_whole_scenario_across_four_roles(
     expect(rows.filter(has_text=QUESTION)).to_have_count(1)
     oldest = Inquiry.objects.filter(status__in=Inquiry.WAITING).order_by("sla_due_at", "pk").first()
     expect(rows.first).to_contain_text(oldest.title)  # the longest-waiting question is on top
-    agent.shot("02-agent-queue")
+    agent.shot(SHOTS, "02-agent-queue")
     rows.filter(has_text=QUESTION).get_by_role("link", name=QUESTION).click()
     agent.page.locator(".note-editable").click()
     agent.page.keyboard.type(
         "직장인 신용대출은 연소득과 신용점수에 따라 최대 1억 원까지 가능합니다. 금리는 영업점에서 조회해 드립니다."
     )
-    agent.shot("03-agent-answers")
+    agent.shot(SHOTS, "03-agent-answers")
     agent.page.get_by_role("button", name="등록").click()
     expect(agent.page.locator(".alert-success")).to_contain_text("답변을 등록했고")
     answered = Message.objects.get(customer=customer_user, purpose=Purpose.INQUIRY_ANSWERED)
     assert "답변이 등록되었습니다" in delivered(answered, fake_twilio, worker)["body"]
     customer.page.reload()
     expect(customer.page.locator("article.oh-reply-staff")).to_contain_text("최대 1억 원")
-    customer.shot("04-customer-reads-answer")
+    customer.shot(SHOTS, "04-customer-reads-answer")
 
     # ---- 3. the customer phones; the agent finds them by number, sees the inquiry and the earlier
     # consultations in one timeline, records the call, and points to the nearest branch (09:40)
@@ -152,7 +115,7 @@ def test_the_whole_scenario_across_four_roles(
     timeline = agent.page.locator(".oh-timeline")
     expect(timeline).to_contain_text(QUESTION)  # the inquiry, as 인터넷
     expect(timeline).to_contain_text("리틀빅정기예금 가입 상담, 가입")  # an earlier branch visit
-    agent.shot("05-agent-customer-timeline")
+    agent.shot(SHOTS, "05-agent-customer-timeline")
     # the nearest branch to the customer's address (서울 중구 세종대로), from the branch finder
     finder = agent.context.new_page()
     finder_problems = PageProblems(finder, agent.base)
@@ -173,7 +136,7 @@ def test_the_whole_scenario_across_four_roles(
         f"인터넷 문의 후속 전화. 한도 조회에 재직증명서가 필요하여 가까운 {branch_name} 방문을 안내함."
     )
     agent.page.get_by_label("진행상태").select_option(label="진행중")
-    agent.shot("06-agent-records-call")
+    agent.shot(SHOTS, "06-agent-records-call")
     agent.page.get_by_role("button", name="저장").click()
     expect(agent.page.locator(".alert-success")).to_contain_text("상담 기록을 저장했습니다.")
     call = Consultation.objects.get(title=PHONE_NOTE)
@@ -189,7 +152,7 @@ def test_the_whole_scenario_across_four_roles(
     teller.page.get_by_label("시작일").fill("2031-03-10")
     teller.page.get_by_role("button", name="조회").click()
     expect(teller.page.locator("tbody")).to_contain_text(PHONE_NOTE)  # the agent's call this morning
-    teller.shot("07-teller-search")
+    teller.shot(SHOTS, "07-teller-search")
     teller.go(f"/staff/customers/{customer_user.pk}/")
     expect(teller.page.locator(".oh-timeline")).to_contain_text(PHONE_NOTE)
     teller.page.get_by_role("link", name="상담 기록").first.click()
@@ -220,7 +183,7 @@ def test_the_whole_scenario_across_four_roles(
     history = customer.page.locator(".oh-timeline")
     for title in (COUNTER_NOTE, PHONE_NOTE):
         expect(history).to_contain_text(title)
-    customer.shot("08-customer-history")
+    customer.shot(SHOTS, "08-customer-history")
     customer.page.get_by_text(COUNTER_NOTE, exact=True).click()
     customer.page.get_by_role("link", name="이 상담으로 추가상담 예약").click()
     expect(customer.page.get_by_role("heading", level=1)).to_have_text("추가상담 예약")
@@ -228,7 +191,7 @@ def test_the_whole_scenario_across_four_roles(
     expect(tuesday.get_by_text("10:00", exact=True)).to_be_visible()
     expect(tuesday.get_by_text("10:30", exact=True)).to_have_count(0)  # taken
     tuesday.get_by_text("10:00", exact=True).click()
-    customer.shot("09-customer-books")
+    customer.shot(SHOTS, "09-customer-books")
     customer.page.get_by_role("button", name="예약하기").click()
     expect(customer.page.locator(".alert-success")).to_contain_text("예약했습니다")
     booking = Booking.objects.get(customer=customer_user, starts_at=at(TUESDAY, "10:00"))
@@ -253,7 +216,7 @@ def test_the_whole_scenario_across_four_roles(
     row = teller.page.locator("tbody tr", has_text="박진우")
     expect(row).to_contain_text("10:00–10:30")
     expect(row).to_contain_text(COUNTER_NOTE)
-    teller.shot("10-teller-today")
+    teller.shot(SHOTS, "10-teller-today")
 
     frozen_now(at(TUESDAY, "10:31"))  # the consultation is over
     row.get_by_role("link", name="결과 기록").click()
@@ -262,7 +225,7 @@ def test_the_whole_scenario_across_four_roles(
     teller.page.get_by_label("상담 내용").fill("금리 연 4.9% 확정, 약정 완료.")
     teller.page.get_by_label("진행상태").select_option(label="완료")
     teller.page.get_by_label("상담 완료").check()
-    teller.shot("11-teller-writes-result")
+    teller.shot(SHOTS, "11-teller-writes-result")
     teller.page.get_by_role("button", name="저장").click()
     expect(teller.page.locator(".alert-success")).to_contain_text("상담 기록을 저장했습니다.")
     booking.refresh_from_db()
@@ -295,7 +258,7 @@ def test_the_whole_scenario_across_four_roles(
         expect(manager.page.locator(f"#table-{name} canvas")).to_have_attribute(
             "data-ready", re.compile(r"\d+")
         )
-    manager.shot("12-manager-analytics")
+    manager.shot(SHOTS, "12-manager-analytics")
 
     # every SMS of the story went out once, through the worker, and is in the outbox as sent
     story = Message.objects.filter(customer=customer_user).order_by("pk")[sms_before:]
