@@ -13,4 +13,4 @@ RUN SECRET_KEY=build-only-build-only-build-only-build-only-build-only ALLOWED_HO
 USER omnihana
 EXPOSE 8000
 # gunicorn takes its number of worker processes from WEB_CONCURRENCY (about 2 × cores).
-CMD ["gunicorn", "omnihana.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]
+CMD ["gunicorn", "-c", "gunicorn.conf.py", "omnihana.wsgi:application", "--bind", "0.0.0.0:8000", "--access-logfile", "-"]

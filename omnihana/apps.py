@@ -1,3 +1,4 @@
+from django.apps import AppConfig
 from django.conf import settings
 from django_summernote.apps import DjangoSummernoteConfig
 
@@ -22,3 +23,22 @@ class SummernoteConfig(DjangoSummernoteConfig):
         self.config["attachment_require_authentication"] = True
         self.config["iframe"] = False  # in-place editor: no framed pages, so X-Frame-Options can be DENY
         self.config["summernote"].update({"lang": "ko-KR", "width": "100%", "height": 320})
+
+
+class OmnihanaConfig(AppConfig):
+    """The project itself: wires what belongs to no single domain (the staff-session receiver)."""
+
+    name = "omnihana"
+
+    def ready(self) -> None:
+        from django.contrib import admin
+        from django_summernote.utils import get_attachment_model
+
+        from . import security  # noqa: F401 - connects the sign-in receiver (idle and absolute timeouts)
+
+        # The editor uploads nothing through django-summernote (its URLs are not routed; inquiry files
+        # are inquiries.Attachment), so its own attachment model stays out of the Django admin, where it
+        # only showed an English, always-empty "Attachments" section. Admin autodiscovery has run: the
+        # admin app is first in INSTALLED_APPS.
+        if admin.site.is_registered(get_attachment_model()):
+            admin.site.unregister(get_attachment_model())

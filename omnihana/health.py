@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
+
+from core.replica import replica_configured, replica_state
 
 from .celery import app as celery_app
 
@@ -30,11 +33,13 @@ def healthz_view(request: HttpRequest) -> JsonResponse:
     db_ok, db_info = _database_ok()
     broker_ok, broker_info = _broker_ok()
     ok = db_ok and broker_ok
-    return JsonResponse(
-        {
-            "status": "ok" if ok else "degraded",
-            "database": {"ok": db_ok, "info": db_info},
-            "broker": {"ok": broker_ok, "info": broker_info},
-        },
-        status=200 if ok else 503,
-    )
+    body = {
+        "status": "ok" if ok else "degraded",
+        "database": {"ok": db_ok, "info": db_info},
+        "broker": {"ok": broker_ok, "info": broker_info},
+    }
+    if replica_configured() and settings.REPLICA_READS:
+        # A standby that is down or behind does not make the site unhealthy: reads fall back.
+        state = replica_state(fresh=True)
+        body["replica"] = {"ok": state.ok, "lag_seconds": state.lag_seconds, "info": state.error}
+    return JsonResponse(body, status=200 if ok else 503)

@@ -16,3 +16,11 @@ SMS_BACKEND = "memory"
 # In-process tests run tasks eagerly; tests/messaging/test_worker.py runs a real worker on Redis.
 CELERY_TASK_ALWAYS_EAGER = True
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+
+if "replica" in DATABASES:  # noqa: F405
+    # scripts/test.sh starts a real streaming standby of the private cluster; it holds the test
+    # database too (CREATE DATABASE replicates), so the alias only needs the test database's name.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # noqa: F405
+# Off by default: most tests write inside a transaction the standby never sees. tests/test_replica.py
+# turns it on around committed data.
+REPLICA_READS = False

@@ -5,6 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export OMNIHANA_SYSTEM_PACKAGES="postgresql redis-server"
 source scripts/bootstrap.sh
+# Benchmarks measure the primary alone; a standby would replicate the whole bench bank.
+export OMNIHANA_REPLICA=${OMNIHANA_REPLICA:-0}
 source scripts/services.sh
 PG_PORT=${OMNIHANA_PG_PORT:-55432}
 PG_DIR=${OMNIHANA_PG_DIR:-/tmp/omnihana-pg}

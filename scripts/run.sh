@@ -25,7 +25,12 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-.venv/bin/celery -A omnihana worker --pool=solo --loglevel=INFO --hostname="worker@%h" &
+# Two light workers: bulk (marketing) on its own and at a lower CPU priority, so a campaign never
+# holds up an OTP.
+.venv/bin/celery -A omnihana worker --pool=solo --loglevel=INFO --hostname="worker@%h" \
+  -Q celery,sms-transactional,sms-notice &
+pids+=($!)
+nice -n 10 .venv/bin/celery -A omnihana worker --pool=solo --loglevel=INFO --hostname="bulk@%h" -Q sms-bulk &
 pids+=($!)
 .venv/bin/celery -A omnihana beat --loglevel=INFO &
 pids+=($!)
