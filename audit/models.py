@@ -1,8 +1,34 @@
 from __future__ import annotations
 
+import re
+
+from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_RECORD_TARGET = re.compile(r"(?P<kind>[a-z]+)[ :](?P<pk>\d+)")
+_EXPORT_TARGET = re.compile(r"consultations\.(?P<fmt>[a-z]+)(?: (?P<download>download )?job:(?P<job>\d+))?")
+_ADMIN_TARGET = re.compile(r"admin (?P<app>\w+)\.(?P<model>\w+)(?::(?P<pk>.+))?|admin (?P<view>.*)")
+_RECORD_KINDS = {
+    "consultation": _("상담"),
+    "booking": _("예약"),
+    "callback": _("콜백"),
+    "inquiry": _("문의"),
+    "case": _("사건"),
+    "team": _("팀"),
+    "campaign": _("캠페인"),
+    "segment": _("세그먼트"),
+}
+_FIXED_TARGETS = {
+    "customer page": _("손님 상세 화면"),
+    "walk-in customer": _("방문 손님 등록"),
+    "customer merge": _("손님 기록 통합"),
+    "api customer": _("API 손님 조회"),
+    "api consultations": _("API 상담 조회"),
+    "customer full details": _("손님 전체 정보 보기"),
+    "marketing consent": _("마케팅 수신 동의"),
+}
 
 
 class AuditEntry(models.Model):
@@ -59,3 +85,44 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("audit entries are append-only")
+
+    @property
+    def target_display(self) -> str:
+        """The target in Korean for the audit screen: "consultation 3012" → "상담 #3012",
+        "inquiry:4" → "문의 #4", "consultations.csv" → "상담 목록 내보내기 (CSV)"."""
+        if self.target in _FIXED_TARGETS:
+            return str(_FIXED_TARGETS[self.target])
+        match = _RECORD_TARGET.fullmatch(self.target)
+        if match and match["kind"] in _RECORD_KINDS:
+            return f"{_RECORD_KINDS[match['kind']]} #{match['pk']}"
+        match = _EXPORT_TARGET.fullmatch(self.target)
+        if match:
+            fmt = match["fmt"].upper()
+            if match["download"]:
+                return _("상담 목록 내보내기 파일 받기 (%(format)s) #%(job)s") % {
+                    "format": fmt,
+                    "job": match["job"],
+                }
+            if match["job"]:
+                return _("상담 목록 내보내기 파일 만들기 (%(format)s) #%(job)s") % {
+                    "format": fmt,
+                    "job": match["job"],
+                }
+            return _("상담 목록 내보내기 (%(format)s)") % {"format": fmt}
+        match = _ADMIN_TARGET.fullmatch(self.target)
+        if match:
+            return self._admin_display(match)
+        return self.target
+
+    @staticmethod
+    def _admin_display(match: re.Match[str]) -> str:
+        """ "admin messaging.message:5" → "관리자 화면: 메시지 #5" (the model's Korean name)."""
+        if not match["model"]:
+            return str(_("관리자 화면"))
+        try:
+            name = str(apps.get_model(match["app"], match["model"])._meta.verbose_name)
+        except LookupError:
+            name = str(_("기타"))
+        if match["pk"]:
+            return _("관리자 화면: %(model)s #%(pk)s") % {"model": name, "pk": match["pk"]}
+        return _("관리자 화면: %(model)s 목록") % {"model": name}

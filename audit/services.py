@@ -1,25 +1,49 @@
+"""Appending to the audit log: who did what to which customer's record, when and from where.
+
+Services that change a record write its entry in their own transaction (`audit_write`), so a
+change and its entry are stored together or not at all; views that only read call `audit_record`.
+"""
+
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 
+from core.request import client_ip
 from customers.models import User
 
 from .models import AuditEntry
 
 
-def client_ip(request: HttpRequest) -> str | None:
-    """The address the request came from. X-Forwarded-For is believed only for the number of
-    proxies we run ourselves (TRUSTED_PROXY_COUNT), counted from the right, so a client cannot
-    choose its own address by sending the header."""
-    proxies = int(getattr(settings, "TRUSTED_PROXY_COUNT", 0))
-    if proxies > 0:
-        hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR")
+def audit_entry(
+    *,
+    action: str,
+    actor: User | None = None,
+    api_client_id: int | None = None,
+    ip: str | None = None,
+    customer: User | None = None,
+    customer_id: int | None = None,
+    target: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """An unsaved entry (for bulk writes); `audit_write` saves one."""
+    return AuditEntry(
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        api_client_id=api_client_id,
+        ip=ip,
+        customer=customer,
+        customer_id=customer.pk if customer is not None else customer_id,
+        action=action,
+        target=target[:100],
+        detail=detail or {},
+    )
+
+
+def audit_write(**fields: Any) -> AuditEntry:
+    entry = audit_entry(**fields)
+    entry.save()
+    return entry
 
 
 def audit_record(
@@ -30,12 +54,12 @@ def audit_record(
     target: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append who did what to which customer's record, when and from where."""
-    return AuditEntry.objects.create(
+    """Append what the signed-in user did in this request."""
+    return audit_write(
         actor=request.user if request.user.is_authenticated else None,
         ip=client_ip(request),
         customer=customer,
         action=action,
-        target=target[:100],
-        detail=detail or {},
+        target=target,
+        detail=detail,
     )

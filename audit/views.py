@@ -1,15 +1,14 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from customers.forms import style_fields
+from core.dates import day_end, day_start
+from core.forms import style_fields
+from core.params import BoundedDateField
 from customers.roles import AuthenticatedRequest, manager_required
 
 from .models import AuditEntry
@@ -21,10 +20,10 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label=_("행위"), required=False, choices=[("", _("전체")), *AuditEntry.Action.choices]
     )
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -39,7 +38,6 @@ def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
     entries = AuditEntry.objects.select_related("actor", "customer", "api_client")
     if form.is_valid():
         data = form.cleaned_data
-        tz = timezone.get_current_timezone()
         if data["actor"]:
             entries = entries.filter(actor__username=data["actor"].strip())
         if data["customer"]:
@@ -47,11 +45,9 @@ def audit_list_view(request: AuthenticatedRequest) -> HttpResponse:
         if data["action"]:
             entries = entries.filter(action=data["action"])
         if data["date_from"]:
-            entries = entries.filter(at__gte=dt.datetime.combine(data["date_from"], dt.time.min, tzinfo=tz))
+            entries = entries.filter(at__gte=day_start(data["date_from"]))
         if data["date_to"]:
-            entries = entries.filter(
-                at__lt=dt.datetime.combine(data["date_to"] + dt.timedelta(days=1), dt.time.min, tzinfo=tz)
-            )
+            entries = entries.filter(at__lt=day_end(data["date_to"]))
     page = Paginator(entries.order_by("-at", "-id"), 50).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

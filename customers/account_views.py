@@ -16,9 +16,10 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.services import client_ip
+from core.forms import mark_invalid, style_fields
+from core.request import client_ip
 
-from .forms import PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignupForm, style_fields
+from .forms import PasswordResetConfirmForm, PasswordResetRequestForm, ProfileForm, SignupForm
 from .models import PhoneVerification, User
 from .otp import otp_send
 from .roles import AuthenticatedRequest, customer_required
@@ -80,7 +81,9 @@ def signup_view(request: HttpRequest) -> HttpResponse:
             assert form.verification is not None
             user = customer_register(data=form.cleaned_data, verification=form.verification)
         except ValidationError as error:
-            form.add_error("code", error)
+            # A refused claim belongs to no field: the person did nothing wrong on this form.
+            field = {"phone_taken": "phone", "claim_refused": None}.get(error.code or "", "code")
+            form.add_error(field, error)
         except IntegrityError:
             form.add_error(
                 None, _("방금 같은 아이디나 휴대폰 번호로 가입이 완료되었습니다. 확인 후 다시 시도해 주세요.")
@@ -89,6 +92,7 @@ def signup_view(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("%(name)s 님, 가입을 환영합니다.") % {"name": user.name})
             return redirect("me:home")
+    mark_invalid(form, ("phone", "code"))
     return render(request, "customers/signup.html", _page_context(form=form, notice=notice))
 
 
@@ -101,8 +105,14 @@ def password_reset_view(request: HttpRequest) -> HttpResponse:
             username__iexact=username, role=User.Role.CUSTOMER, customer_profile__phone=phone, is_active=True
         ).exists()
         try:
-            if owner_exists:
-                otp_send(phone=phone, purpose=PhoneVerification.Purpose.PASSWORD_RESET, ip=client_ip(request))
+            # Both cases count against the number's and the address's limits and answer the same,
+            # so neither the message nor a limit tells whether the login and number belong together.
+            otp_send(
+                phone=phone,
+                purpose=PhoneVerification.Purpose.PASSWORD_RESET,
+                ip=client_ip(request),
+                decoy=not owner_exists,
+            )
         except ValidationError as error:
             form.add_error(None, error)
         else:

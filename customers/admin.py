@@ -8,8 +8,10 @@ from .models import CustomerProfile, Favourite, LoginFailure, PhoneVerification,
 
 class CustomerProfileInline(admin.StackedInline):
     model = CustomerProfile
+    fk_name = "user"
     can_delete = False
     extra = 0
+    readonly_fields = ("merged_into",)
 
 
 class StaffProfileInline(admin.StackedInline):

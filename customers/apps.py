@@ -1,10 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class CustomersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "customers"
-
-    def ready(self) -> None:
-        # Connects the sign-in receiver that stamps staff sessions (idle and absolute timeouts).
-        from omnihana import security  # noqa: F401
+    verbose_name = _("손님·직원")

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
@@ -9,37 +12,121 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from messaging.phone import format_korean_mobile, normalize_korean_mobile
+from core.forms import style_fields
+from core.params import BoundedDateField
+from core.phone import format_korean_mobile, normalize_korean_mobile
+from core.request import client_ip
 
-from .models import CustomerProfile, Gender, PhoneVerification, User, login_id_validator
-from .otp import otp_verify, phone_is_registered
-from .throttle import login_failed, login_is_locked, login_succeeded
+from .models import (
+    CustomerProfile,
+    Gender,
+    PhoneVerification,
+    User,
+    login_id_validator,
+    profile_pk_from_customer_no,
+)
+from .otp import otp_consume, otp_send, otp_verify, phone_has_login, phone_is_registered
+from .services import customer_by_phone
+from .throttle import (
+    account_state,
+    address_is_blocked,
+    login_failed,
+    login_is_locked,
+    login_succeeded,
+    login_tries_left,
+    login_unlock,
+    step_up_phone,
+)
 
 LOCKED = _(
     "비밀번호를 여러 번 잘못 입력해 로그인이 잠시 잠겼습니다. 15분 뒤에 다시 시도하시거나 "
     "휴대폰 인증으로 비밀번호를 재설정해 주세요."
 )
+ADDRESS_BLOCKED = _(
+    "이 접속 위치에서 여러 아이디의 로그인 실패가 너무 많습니다. %(minutes)s분 뒤에 다시 시도해 주세요."
+)
+WAIT = _("비밀번호 오류가 이어져 잠시 기다려야 합니다. %(seconds)s초 뒤에 다시 시도해 주세요.")
+STEP_UP_REQUIRED = _(
+    "비밀번호 오류가 여러 번 있어 휴대폰 인증이 필요합니다. ‘인증번호 받기’를 누르고 등록된 "
+    "휴대폰으로 받은 인증번호를 비밀번호와 함께 입력해 주세요."
+)
+TRIES_LEFT = _(
+    "아이디 또는 비밀번호가 올바르지 않습니다. %(left)s번 더 틀리면 로그인이 %(minutes)s분 동안 잠깁니다."
+)
+WRONG_AND_LOCKED = _(
+    "아이디 또는 비밀번호가 올바르지 않습니다. 여러 번 틀려 로그인이 %(minutes)s분 동안 잠겼습니다. "
+    "그 뒤에 다시 시도하시거나 휴대폰 인증으로 비밀번호를 재설정해 주세요."
+)
+STEP_UP_SENT = _("등록된 휴대폰으로 인증번호를 보냈습니다. 3분 안에 비밀번호와 함께 입력해 주세요.")
+STEP_UP_WRONG = _("인증번호가 맞지 않습니다. 인증번호를 다시 받아 주세요.")
 
 
 class ThrottledLoginMixin:
-    """Five wrong passwords for a login id from one address lock that pair (customers/throttle.py);
-    used by our login page and by the admin's."""
+    """The login limits of customers/throttle.py: per (login id, address), per address across
+    accounts, and per account (a growing delay, then the SMS step-up); used by our login page and
+    by the admin's (which has no code field: staff have no phone on file)."""
 
     request: HttpRequest | None
     cleaned_data: dict
+    data: Any
+    step_up_required = False
+
+    def _check_limits(self, username: str) -> PhoneVerification | None:
+        """Refuse a try the limits do not let through (before the password is checked); returns
+        the verified step-up code, if one was needed."""
+        assert self.request is not None
+        if address_is_blocked(request=self.request):
+            raise forms.ValidationError(
+                ADDRESS_BLOCKED % {"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES}, code="address_blocked"
+            )
+        if login_is_locked(request=self.request, username=username):
+            raise forms.ValidationError(LOCKED, code="locked")
+        state = account_state(username)
+        if state.wait_seconds:
+            raise forms.ValidationError(WAIT % {"seconds": state.wait_seconds}, code="wait")
+        if not state.step_up:
+            return None
+        self.step_up_required = True
+        phone = step_up_phone(username)
+        if self.data.get("send_code"):
+            if phone is not None:  # an unknown id gets the same answer, and no SMS
+                otp_send(phone=phone, purpose=PhoneVerification.Purpose.LOGIN, ip=client_ip(self.request))
+            raise forms.ValidationError(STEP_UP_SENT, code="step_up_sent")
+        code = self.cleaned_data.get("code")
+        if not code:
+            # Counted although the password is not compared: while someone keeps guessing, the
+            # account stays behind the step-up (which never keeps out the owner, who has the phone).
+            login_failed(request=self.request, username=username)
+            raise forms.ValidationError(STEP_UP_REQUIRED, code="step_up")
+        if phone is None:
+            raise forms.ValidationError(STEP_UP_WRONG, code="otp_wrong")
+        return otp_verify(phone=phone, purpose=PhoneVerification.Purpose.LOGIN, code=code)
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        if username and self.request is not None and login_is_locked(request=self.request, username=username):
-            raise forms.ValidationError(LOCKED, code="locked")
+        verification = None
+        if username and self.request is not None:
+            verification = self._check_limits(username)
         try:
             data = super().clean()  # type: ignore[misc]
         except forms.ValidationError as error:
             if error.code == "invalid_login" and username and self.request is not None:
                 login_failed(request=self.request, username=username)
+                left = login_tries_left(request=self.request, username=username)
+                if left:
+                    raise forms.ValidationError(
+                        TRIES_LEFT % {"left": left, "minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES},
+                        code="invalid_login",
+                    ) from error
+                raise forms.ValidationError(
+                    WRONG_AND_LOCKED % {"minutes": settings.LOGIN_FAILURE_WINDOW_MINUTES}, code="locked"
+                ) from error
             raise
         if self.request is not None:
             login_succeeded(request=self.request, username=username)
+        if verification is not None:  # the owner proved the phone: the account's failures are over
+            otp_consume(verification)
+            login_unlock(username=username)
         return data
 
 
@@ -59,28 +146,20 @@ class LoginForm(ThrottledLoginMixin, AuthenticationForm):
         "inactive": _("사용이 중지된 계정입니다. 가까운 영업점에 문의해 주세요."),
     }
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"] = code_field(required=False)  # asked for only after the step-up starts
+        if self.data.get("send_code"):  # asking for the step-up code needs no password yet
+            self.fields["password"].required = False
+
 
 class AdminLoginForm(ThrottledLoginMixin, AdminAuthenticationForm):
     pass
 
 
-def style_fields(form: forms.Form, *, small: bool = False) -> None:
-    """Bootstrap classes on every widget of a plain Django form."""
-    for field in form.fields.values():
-        widget = field.widget
-        if isinstance(widget, forms.CheckboxInput):
-            widget.attrs.setdefault("class", "form-check-input")
-        elif isinstance(widget, forms.RadioSelect):
-            continue
-        elif isinstance(widget, forms.Select):
-            widget.attrs.setdefault("class", "form-select" + (" form-select-sm" if small else ""))
-        else:
-            widget.attrs.setdefault("class", "form-control" + (" form-control-sm" if small else ""))
-
-
 class CustomerSearchForm(forms.Form):
     q = forms.CharField(label=_("이름, 아이디 또는 휴대폰 번호"), required=False, max_length=50)
-    birth_date = forms.DateField(
+    birth_date = BoundedDateField(
         label=_("생년월일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -138,7 +217,7 @@ class AddressFieldsMixin(forms.Form):
         label=_("우편번호"),
         required=False,
         max_length=5,
-        validators=[RegexValidator(r"^\d{5}$", _("우편번호는 숫자 5자리입니다."))],
+        validators=[RegexValidator(r"^[0-9]{5}$", _("우편번호는 숫자 5자리입니다."))],
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code"}),
     )
     address = forms.CharField(
@@ -177,7 +256,7 @@ class SignupForm(AddressFieldsMixin):
         label=_("이름"), max_length=50, widget=forms.TextInput(attrs={"autocomplete": "name"})
     )
     gender = forms.ChoiceField(label=_("성별"), choices=Gender.choices, widget=forms.RadioSelect)
-    birth_date = forms.DateField(label=_("생년월일"), widget=forms.DateInput(attrs={"type": "date"}))
+    birth_date = BoundedDateField(label=_("생년월일"), widget=forms.DateInput(attrs={"type": "date"}))
     phone = PhoneField()
     code = code_field()
     email = forms.EmailField(label=_("이메일"), widget=forms.EmailInput(attrs={"autocomplete": "email"}))
@@ -223,7 +302,7 @@ class SignupForm(AddressFieldsMixin):
 
     def clean_phone(self):
         phone = self.cleaned_data["phone"]
-        if phone_is_registered(phone):
+        if phone_has_login(phone):
             raise forms.ValidationError(
                 _("이미 가입된 휴대폰 번호입니다. 비밀번호를 잊으셨다면 비밀번호 재설정을 이용해 주세요."),
                 code="phone_taken",
@@ -251,6 +330,115 @@ class SignupForm(AddressFieldsMixin):
                 )
             except forms.ValidationError as error:
                 self.add_error("code", error)
+        return data
+
+
+def _clean_birth(birth):
+    today = timezone.localdate()
+    if birth > today or today.year - birth.year > 120:
+        raise forms.ValidationError(_("생년월일을 확인해 주세요."), code="birth_date")
+    return birth
+
+
+class WalkInForm(AddressFieldsMixin):
+    """A customer registered by staff at the counter or on the phone: no login, no password."""
+
+    name = forms.CharField(label=_("이름"), max_length=50)
+    birth_date = forms.DateField(label=_("생년월일"), widget=forms.DateInput(attrs={"type": "date"}))
+    phone = PhoneField()
+    gender = forms.ChoiceField(
+        label=_("성별"), required=False, choices=[("", _("선택 안 함")), *Gender.choices]
+    )
+    marketing_consent = forms.BooleanField(
+        label=_("(선택) 상품·혜택 안내 문자 수신에 동의했습니다."), required=False
+    )
+
+    field_order = ["name", "birth_date", "phone", "gender", "postcode", "address", "address_detail"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+        self.existing: User | None = None
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        if not name:
+            raise forms.ValidationError(_("이름을 입력해 주세요."), code="required")
+        return name
+
+    def clean_birth_date(self):
+        return _clean_birth(self.cleaned_data["birth_date"])
+
+    def clean_phone(self):
+        phone = self.cleaned_data["phone"]
+        self.existing = customer_by_phone(phone)
+        if self.existing is not None:
+            raise forms.ValidationError(
+                _("이 휴대폰 번호로 등록된 손님이 이미 있습니다."), code="phone_taken"
+            )
+        return phone
+
+    def clean(self):
+        data = super().clean()
+        self.clean_address_fields(data)
+        return data
+
+    def service_data(self) -> dict:
+        return {
+            field: self.cleaned_data[field]
+            for field in (
+                "name", "birth_date", "phone", "gender", "postcode", "address", "address_detail",
+                "marketing_consent",
+            )
+        }  # fmt: skip
+
+
+class CustomerMergeForm(forms.Form):
+    """Two customer numbers that are one person; on the confirming step, the reason."""
+
+    keep = forms.RegexField(
+        label=_("남길 손님번호"),
+        regex=r"^[Cc]\d{8}$",
+        max_length=9,
+        error_messages={"invalid": _("손님번호는 C와 숫자 8자리입니다 (예: C00001234).")},
+    )
+    merge = forms.RegexField(
+        label=_("통합할(없어질) 손님번호"),
+        regex=r"^[Cc]\d{8}$",
+        max_length=9,
+        error_messages={"invalid": _("손님번호는 C와 숫자 8자리입니다 (예: C00001234).")},
+    )
+    reason = forms.CharField(
+        label=_("통합 사유"), required=False, max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+        self.customers: dict[str, User] = {}
+
+    def _customer(self, field: str) -> User | None:
+        number = self.cleaned_data[field].upper()
+        pk = profile_pk_from_customer_no(number) or 0
+        profile = CustomerProfile.objects.select_related("user").filter(pk=pk).first()
+        if profile is None:
+            self.add_error(field, _("이 번호의 손님이 없습니다."))
+            return None
+        if profile.merged_into_id:
+            self.add_error(field, _("이미 다른 손님에 통합된 기록입니다."))
+            return None
+        return profile.user
+
+    def clean(self):
+        data = super().clean()
+        if self.errors:
+            return data
+        for field in ("keep", "merge"):
+            customer = self._customer(field)
+            if customer is not None:
+                self.customers[field] = customer
+        if len(self.customers) == 2 and self.customers["keep"] == self.customers["merge"]:
+            self.add_error("merge", _("같은 손님끼리는 통합할 수 없습니다."))
         return data
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from messaging.phone import mask_korean_mobile
+from core.phone import mask_korean_mobile
 
 
 def mask_name(name: str) -> str:
@@ -20,4 +20,12 @@ def mask_birth(birth: dt.date | None) -> str:
     return f"{birth:%Y}-**-**" if birth else ""
 
 
-__all__ = ["mask_birth", "mask_korean_mobile", "mask_name"]
+def mask_email(email: str) -> str:
+    """saerom@example.com → sa****@example.com."""
+    local, at, domain = email.partition("@")
+    if not at:
+        return "*" * len(email)
+    return local[:2] + "*" * max(1, len(local) - 2) + "@" + domain
+
+
+__all__ = ["mask_birth", "mask_email", "mask_korean_mobile", "mask_name"]

@@ -47,6 +47,9 @@ class User(AbstractUser):
     role = models.CharField(
         _("역할"), max_length=16, choices=Role.choices, default=Role.CUSTOMER, db_index=True
     )
+    # A walk-in or a caller is a customer before any web sign-up: the row exists, with a generated
+    # username and an unusable password, so every foreign key to the customer works the same.
+    has_web_login = models.BooleanField(_("웹 가입"), default=True, db_default=True)
 
     objects: ClassVar[UserManager] = UserManager()
     REQUIRED_FIELDS: ClassVar[list[str]] = ["name", "email"]
@@ -65,6 +68,11 @@ class User(AbstractUser):
         return self.name
 
     @property
+    def login_id(self) -> str:
+        """The web login id, or "" for a customer without one (the generated username is nobody's)."""
+        return self.username if self.has_web_login else ""
+
+    @property
     def is_customer(self) -> bool:
         return self.role == self.Role.CUSTOMER
 
@@ -80,7 +88,30 @@ class User(AbstractUser):
         return reverse("staff:today") if self.is_bank_staff else reverse("me:home")
 
 
+CUSTOMER_NO_PREFIX = "C"
+WALK_IN_USERNAME_PREFIX = "walkin-"
+
+
+def customer_no_for(profile_pk: int) -> str:
+    return f"{CUSTOMER_NO_PREFIX}{profile_pk:08d}"
+
+
+def profile_pk_from_customer_no(customer_no: str) -> int | None:
+    """C00001234 → 1234; anything else → None (a lookup that finds nobody)."""
+    text = (customer_no or "").strip().upper()
+    if len(text) != 9 or not text.startswith(CUSTOMER_NO_PREFIX) or not text[1:].isdigit():
+        return None
+    return int(text[1:]) or None
+
+
 class CustomerProfile(models.Model):
+    """The bank's customer (손님), with or without a web login.
+
+    The customer number is the profile's primary key written as C00001234: unique by construction,
+    never reused, and known the moment the row exists (no second write, no sequence to keep in step
+    on SQLite and PostgreSQL alike).
+    """
+
     class Tier(models.TextChoices):
         GENERAL = "general", _("일반")
         GOLD = "gold", _("골드")
@@ -96,8 +127,11 @@ class CustomerProfile(models.Model):
         PENSION = "pension", _("연금")
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="customer_profile")
-    gender = models.CharField(_("성별"), max_length=1, choices=Gender.choices)
+    gender = models.CharField(_("성별"), max_length=1, choices=Gender.choices, blank=True)
+    # Unique: one customer per mobile number, which is also what a walk-in registration and an API
+    # record race on (the loser finds the winner's row).
     phone = models.CharField(_("휴대폰"), max_length=16, unique=True, validators=[korean_mobile_validator])
+    phone_verified_at = models.DateTimeField(_("휴대폰 인증 일시"), null=True, blank=True)
     birth_date = models.DateField(_("생년월일"))
     job = models.CharField(_("직업"), max_length=50, blank=True)
     postcode = models.CharField(_("우편번호"), max_length=5, blank=True)
@@ -107,16 +141,36 @@ class CustomerProfile(models.Model):
     tier = models.CharField(_("고객등급"), max_length=16, choices=Tier.choices, default=Tier.GENERAL)
     marketing_consent = models.BooleanField(_("마케팅 수신 동의"), default=False)
     marketing_consent_at = models.DateTimeField(_("동의 변경 일시"), null=True, blank=True)
+    # 정보통신망법 §50: advertising 21:00–08:00 needs a consent of its own, separate from marketing_consent.
+    marketing_night_consent = models.BooleanField(_("야간 광고 수신 동의"), default=False, db_default=False)
     digital_education = models.BooleanField(_("디지털 교육 이수"), default=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set when a manager merged this record into another: old links and references follow it.
+    merged_into = models.ForeignKey(
+        User,
+        verbose_name=_("통합된 손님"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("손님 정보")
         verbose_name_plural = _("손님 정보")
         indexes = [models.Index(fields=["birth_date"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(merged_into=models.F("user")), name="profile_not_merged_into_self"
+            )
+        ]
 
     def __str__(self) -> str:
-        return f"{self.user.name} ({self.user.username})"
+        return f"{self.user.name} ({self.customer_no})"
+
+    @property
+    def customer_no(self) -> str:
+        return customer_no_for(self.pk) if self.pk else ""
 
 
 class StaffProfile(models.Model):
@@ -164,6 +218,7 @@ class PhoneVerification(models.Model):
         SIGNUP = "signup", _("회원가입")
         PASSWORD_RESET = "password_reset", _("비밀번호 재설정")
         PHONE_CHANGE = "phone_change", _("휴대폰 변경")
+        LOGIN = "login", _("로그인 추가 인증")
 
     phone = models.CharField(max_length=16, validators=[korean_mobile_validator], db_index=True)
     purpose = models.CharField(max_length=20, choices=Purpose.choices)
@@ -185,7 +240,7 @@ class PhoneVerification(models.Model):
 
 
 class LoginFailure(models.Model):
-    """One wrong password for a login id from an address; five in 15 minutes lock that pair."""
+    """One wrong password for a login id from an address (the limits: customers/throttle.py)."""
 
     username = models.CharField(max_length=150)
     ip = models.GenericIPAddressField(null=True, blank=True)
@@ -194,7 +249,11 @@ class LoginFailure(models.Model):
     class Meta:
         verbose_name = _("로그인 실패")
         verbose_name_plural = _("로그인 실패")
-        indexes = [models.Index(fields=["username", "ip", "at"])]
+        indexes = [
+            models.Index(fields=["username", "ip", "at"]),
+            models.Index(fields=["username", "at"], name="login_failure_account"),
+            models.Index(fields=["ip", "at"], name="login_failure_address"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.username} {self.ip} {self.at:%Y-%m-%d %H:%M}"

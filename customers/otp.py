@@ -20,9 +20,9 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from core.phone import normalize_korean_mobile
 from messaging.models import Purpose
-from messaging.phone import normalize_korean_mobile
-from messaging.services import message_enqueue
+from messaging.outbox import message_enqueue
 
 from .models import CustomerProfile, PhoneVerification
 
@@ -68,15 +68,30 @@ def _check_send_limits(*, phone: str, ip: str | None, now: dt.datetime) -> None:
 
 
 def phone_is_registered(phone: str) -> bool:
+    """Any customer holds the number (a phone change may not take it)."""
     return CustomerProfile.objects.filter(phone=phone).exists()
 
 
-def otp_send(*, phone: str, purpose: str, ip: str | None) -> PhoneVerification:
+def phone_has_login(phone: str) -> bool:
+    """A web login holds the number. A walk-in's number is not taken for sign-up: verifying it is how
+    the person claims their history (customers.services.customer_register)."""
+    return CustomerProfile.objects.filter(phone=phone, user__has_web_login=True).exists()
+
+
+def otp_send(*, phone: str, purpose: str, ip: str | None, decoy: bool = False) -> PhoneVerification:
     """Send a new code to `phone` (any common Korean spelling). Earlier codes for the same
-    number and purpose stop working. Raises ValidationError with a Korean message on a limit."""
+    number and purpose stop working. Raises ValidationError with a Korean message on a limit.
+
+    `decoy`: the same work, rows and limits, but no SMS and a code nobody can type (a password
+    reset for a login and number that do not belong together must answer exactly as one that
+    does: its send limits, and a wrong code on the next page, included)."""
     phone = normalize_korean_mobile(phone)
-    new_number = purpose in (PhoneVerification.Purpose.SIGNUP, PhoneVerification.Purpose.PHONE_CHANGE)
-    if new_number and phone_is_registered(phone):
+    taken = (
+        phone_has_login(phone)
+        if purpose == PhoneVerification.Purpose.SIGNUP
+        else purpose == PhoneVerification.Purpose.PHONE_CHANGE and phone_is_registered(phone)
+    )
+    if taken:
         raise ValidationError(
             _("이미 가입된 휴대폰 번호입니다. 비밀번호를 잊으셨다면 비밀번호 재설정을 이용해 주세요."),
             code="phone_taken",
@@ -92,15 +107,19 @@ def otp_send(*, phone: str, purpose: str, ip: str | None) -> PhoneVerification:
         verification = PhoneVerification.objects.create(
             phone=phone,
             purpose=purpose,
-            code_hash=_code_hash(phone, purpose, code),
+            # a decoy's hash is of no six-digit code, so every try is a wrong code
+            code_hash=_code_hash(phone, purpose, "decoy:" + secrets.token_hex(8) if decoy else code),
             requested_ip=ip,
             expires_at=now + dt.timedelta(seconds=settings.OTP_TTL_SECONDS),
         )
+        if decoy:
+            return verification
         message_enqueue(
             purpose=Purpose.OTP,
             key=f"otp:{verification.pk}",
             context={"code": code},
             to_phone=phone,
+            valid_until=verification.expires_at,  # a code that arrives dead is not sent
         )
     return verification
 

@@ -1,5 +1,6 @@
 """One timeline of everything that happened with a customer, across channels: consultations,
-bookings, inquiries and replies, messages sent. Newest first; each source is read with its own
+bookings, inquiries and replies, every step of their cases, messages sent (a campaign's under its
+campaign's name). Newest first; each source is read with its own
 index and only as far back as one page needs."""
 
 from __future__ import annotations
@@ -11,18 +12,25 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from campaigns.selectors import campaign_messages_for_customer
+from cases.selectors import case_entries_for_customer
 from consultations.models import Channel
-from consultations.selectors import booking_list_for_customer, consultation_list_for_customer
+from consultations.selectors import (
+    booking_list_for_customer,
+    consultation_list_for_customer,
+    follow_up_booked,
+)
+from customers.models import User
 from inquiries.selectors import inquiry_list_for_customer
 from messaging.selectors import message_list_for_customer
-
-from .models import User
 
 KINDS = {
     "consultation": _("상담"),
     "booking": _("예약"),
     "inquiry": _("문의"),
+    "case": _("사건"),
     "message": _("문자"),
+    "campaign": _("캠페인"),
 }
 PAGE = 30
 
@@ -57,11 +65,17 @@ def customer_timeline(
     before: dt.datetime | None = None,
     size: int = PAGE,
     internal_notes: bool = False,
+    viewer: User | None = None,
 ) -> TimelinePage:
+    """`viewer`: the member of staff reading; case steps show only for cases they have a part in."""
     kinds = kinds or set(KINDS)
     items: list[TimelineItem] = []
     if "consultation" in kinds:
-        qs = consultation_list_for_customer(customer=customer)
+        qs = (
+            consultation_list_for_customer(customer=customer)
+            .annotate(follow_up_booked=follow_up_booked())
+            .prefetch_related("inquiries")
+        )
         if channel_code:
             qs = qs.filter(channel__code=channel_code)
         if before:
@@ -89,18 +103,23 @@ def customer_timeline(
             TimelineItem(
                 "booking",
                 b.starts_at,
-                str(_("추가상담 예약")),
+                str(_("추가상담 예약") if b.origin_id else _("상담 예약")),
                 b.channel,
-                f"{b.main_category.name} · {b.staff.name}" + (f" · {b.branch.name}" if b.branch else ""),
+                f"{b.main_category.name} · {b.staff.name}"
+                + (f" · {b.branch.name}" if b.branch else "")
+                + (str(_(" · 예약 변경 %(n)d회") % {"n": b.sequence}) if b.sequence else "")
+                + (f" · {b.get_cancel_reason_display()}" if b.cancel_reason else ""),
                 b.get_status_display(),
-                "",
+                reverse("staff:booking_detail", args=[b.pk]),
                 b,
             )
             for b in bookings[:size]
         ]
     if "inquiry" in kinds and channel_code in ("", "internet"):
         internet = Channel.objects.filter(code="internet").first()
-        inquiries = inquiry_list_for_customer(customer=customer, include_internal=internal_notes)
+        inquiries = inquiry_list_for_customer(
+            customer=customer, include_internal=internal_notes
+        ).prefetch_related("consultations")
         if before:
             inquiries = inquiries.filter(created_at__lt=before)
         items += [
@@ -117,8 +136,35 @@ def customer_timeline(
             )
             for i in inquiries[:size]
         ]
+    if "case" in kinds and not channel_code:
+        steps = case_entries_for_customer(
+            customer=customer, before=before, viewer=viewer, internal=internal_notes
+        )
+        items += [
+            TimelineItem(
+                "case",
+                e.created_at,
+                f"[{e.case.number}] {e.case.title}",
+                None,
+                " · ".join(
+                    part
+                    for part in (
+                        e.get_kind_display(),
+                        f"{e.from_team.name} → {e.to_team.name}" if e.from_team and e.to_team else "",
+                        e.author.name if e.author else str(_("연동 시스템")),
+                        e.body,
+                    )
+                    if part
+                ),
+                e.get_status_after_display(),
+                reverse("staff:case_detail", args=[e.case_id]),
+                e,
+            )
+            for e in steps[:size]
+        ]
     if "message" in kinds and not channel_code:
-        sent = message_list_for_customer(customer=customer)
+        # A campaign's message is the campaign's entry below, not a second "문자" one.
+        sent = message_list_for_customer(customer=customer).filter(campaign_recipient__isnull=True)
         if before:
             sent = sent.filter(created_at__lt=before)
         items += [
@@ -133,6 +179,24 @@ def customer_timeline(
                 m,
             )
             for m in sent[:size]
+        ]
+    if "campaign" in kinds and not channel_code:
+        received = campaign_messages_for_customer(customer=customer)
+        if before:
+            received = received.filter(message__created_at__lt=before)
+        items += [
+            TimelineItem(
+                "campaign",
+                r.message.created_at,
+                r.campaign.name,
+                None,
+                f"{r.message.get_kind_display()} · {r.message.body_for_staff}",
+                r.message.get_status_display(),
+                reverse("staff:message_detail", args=[r.message_id]),
+                r,
+            )
+            for r in received[:size]
+            if r.message is not None
         ]
     items.sort(key=lambda item: item.at, reverse=True)
     page = items[:size]
