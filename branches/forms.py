@@ -3,12 +3,9 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from consultations.demo_data import BRANCH_SERVICES_ALL
-from customers.forms import style_fields
+from core.forms import style_fields
 
 from .models import Branch
-
-SERVICE_CHOICES = [(s, s) for s in BRANCH_SERVICES_ALL]
 
 
 class BranchSearchForm(forms.Form):
@@ -16,7 +13,7 @@ class BranchSearchForm(forms.Form):
     service = forms.MultipleChoiceField(
         label=_("업무"),
         required=False,
-        choices=SERVICE_CHOICES,
+        choices=Branch.Service.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     open_now = forms.BooleanField(label=_("지금 영업 중"), required=False)
@@ -33,7 +30,7 @@ class BranchForm(forms.ModelForm):
     services = forms.MultipleChoiceField(
         label=_("제공 업무"),
         required=False,
-        choices=SERVICE_CHOICES,
+        choices=Branch.Service.choices,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
 

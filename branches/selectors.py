@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.business_days import is_business_day
+from core.business_days import is_business_day
 
+from .areas import dong_centre
 from .models import Branch
 
 EARTH_KM = 6371.0088
@@ -56,7 +57,10 @@ class Found:
 def _text_match(words: list[str]) -> Q:
     q = Q()
     for word in words:
-        q &= Q(name__icontains=word) | Q(address__icontains=word)
+        either = Q(name__icontains=word) | Q(address__icontains=word)
+        if len(word) >= 3 and word.endswith("동"):  # "여의도동" also finds "여의도 지점"
+            either |= Q(name__icontains=word[:-1]) | Q(address__icontains=word[:-1])
+        q &= either
     return q
 
 
@@ -72,7 +76,7 @@ def area_centre(area: str) -> tuple[float, float] | None:
     )
     coords = [(float(lat), float(lng)) for lat, lng in points if lat is not None and lng is not None]
     if not coords:
-        return None
+        return dong_centre(words)
     return (sum(c[0] for c in coords) / len(coords), sum(c[1] for c in coords) / len(coords))
 
 

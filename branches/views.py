@@ -4,18 +4,20 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from consultations.models import Channel
 from customers.roles import AuthenticatedRequest, manager_required
 
+from .access import branch_get_for_user
 from .forms import BranchForm, BranchSearchForm
 from .models import Branch
 from .selectors import branch_search, is_open, search_origin
 
 PAGE_SIZE = 12
+# A last page this short joins the one before: 13 branches are one page of 13, not 12 + 1.
+PAGE_ORPHANS = 4
 
 
 def branch_list_view(request: HttpRequest) -> HttpResponse:
@@ -36,7 +38,7 @@ def branch_list_view(request: HttpRequest) -> HttpResponse:
             open_now=bool(data.get("open_now")),
             origin=origin,
         )
-    page = Paginator(found, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(found, PAGE_SIZE, orphans=PAGE_ORPHANS).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -47,32 +49,32 @@ def branch_list_view(request: HttpRequest) -> HttpResponse:
         "note": note,
         "query": query.urlencode(),
         "kakao_key": settings.KAKAO_MAP_JS_KEY,
-        "branch_channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
     }
     return render(request, "branches/list.html", context)
 
 
 def branch_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    branch = get_object_or_404(Branch, pk=pk, is_active=True)
+    branch = branch_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
     context = {
         "branch": branch,
         "open_now": is_open(branch),
         "now": timezone.localtime(),
         "kakao_key": settings.KAKAO_MAP_JS_KEY,
-        "branch_channel": Channel.objects.filter(code="branch").values_list("pk", flat=True).first(),
     }
     return render(request, "branches/detail.html", context)
 
 
 @manager_required
 def staff_branch_list_view(request: AuthenticatedRequest) -> HttpResponse:
-    page = Paginator(Branch.objects.order_by("code"), 30).get_page(request.GET.get("page"))
+    page = Paginator(Branch.objects.order_by("code"), 30, orphans=PAGE_ORPHANS).get_page(
+        request.GET.get("page")
+    )
     return render(request, "branches/staff_list.html", {"page": page, "query": ""})
 
 
 @manager_required
 def staff_branch_edit_view(request: AuthenticatedRequest, pk: int | None = None) -> HttpResponse:
-    branch = get_object_or_404(Branch, pk=pk) if pk else None
+    branch = branch_get_for_user(user=request.user, pk=pk, manage=True) if pk else None
     form = BranchForm(request.POST or None, instance=branch)
     if request.method == "POST" and form.is_valid():
         saved = form.save()

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.db import connection
 
 TABLE = "consultations_consultationday"
+SOURCE = "consultations_consultation"
 KEY = "day, staff_id, channel_id, main_category_id"
 
 _PG_DAY = "(({t}.occurred_at AT TIME ZONE 'Asia/Seoul')::date)"

@@ -28,6 +28,7 @@ HEADER = [
     "사원번호",
     "진행상태",
     "추가상담",
+    "손님번호",  # every customer has one; a walk-in has no login id (the ID column stays empty)
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_000_000  # a sheet holds 1,048,576 rows
@@ -47,7 +48,7 @@ def row_cells(c: Consultation) -> list[str]:
         for value in (
             timezone.localtime(c.occurred_at).strftime("%Y-%m-%d %H:%M"),
             mask_name(c.customer.name),
-            c.customer.username,
+            c.customer.login_id,
             mask_birth(profile.birth_date if profile else None),
             c.main_category.name,
             c.middle_category.name,
@@ -56,7 +57,8 @@ def row_cells(c: Consultation) -> list[str]:
             c.staff.name,
             staff_profile.employee_no if staff_profile else "",
             c.get_progress_display(),
-            "Y" if c.follow_up_needed else "N",
+            "필요" if c.follow_up_needed else "없음",
+            profile.customer_no if profile else "",
         )
     ]
 

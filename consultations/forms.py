@@ -8,11 +8,22 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 
 from branches.models import Branch
-from customers.forms import style_fields
+from core.forms import style_fields
+from core.params import BoundedDateField
+from core.widgets import LongSelect
 from customers.models import User
-from omnihana.widgets import LongSelect
 
-from .models import Booking, Channel, Consultation, MainCategory, MiddleCategory, Progress
+from .links import RECORD_LINKS
+from .models import (
+    Booking,
+    CancelReason,
+    Channel,
+    Consultation,
+    ConsultationNote,
+    MainCategory,
+    MiddleCategory,
+    Progress,
+)
 from .search import ConsultationFilters
 from .services import NOTE_FIELDS
 
@@ -50,8 +61,24 @@ class ConsultationForm(forms.ModelForm):
         fields = list(NOTE_FIELDS)  # what a note holds is the service's to say
         widgets = {"notes": forms.Textarea(attrs={"rows": 6})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, offer_case=False, customer=None, **kwargs):
         super().__init__(*args, **kwargs)
+        # A new record may link to what came before it on another channel (consultations/links.py).
+        for link in RECORD_LINKS if customer is not None and not self.instance.pk else ():
+            options = link.choices(customer)
+            if options:
+                self.fields[link.field] = forms.TypedChoiceField(
+                    label=link.label,
+                    choices=[("", link.empty_label), *options],
+                    coerce=int,
+                    required=False,
+                    empty_value=None,
+                )
+        if offer_case:
+            # Not part of the note: after saving, the view opens the case form with it linked.
+            self.fields["open_case"] = forms.BooleanField(
+                label=_("민원/요청 접수 (저장 후 담당 팀에 보낼 사건을 엽니다)"), required=False
+            )
         # Only active categories and channels, plus the ones an existing note already uses.
         current = self.instance if self.instance.pk else None
         self.fields["main_category"].queryset = MainCategory.objects.filter(
@@ -74,20 +101,28 @@ class ConsultationForm(forms.ModelForm):
         )
         if not self.instance.pk:
             self.initial.setdefault("occurred_at", timezone.localtime().replace(second=0, microsecond=0))
+            # A record is written after the talk, so it is usually finished (완료), not just
+            # received (접수, the model's default for a record that arrives unfinished via the API).
+            self.initial.setdefault("progress", Progress.DONE)
         style_fields(self)
 
-    def clean_occurred_at(self) -> dt.datetime:
-        value = self.cleaned_data["occurred_at"]
-        if value > timezone.now() + dt.timedelta(minutes=5):
-            raise forms.ValidationError(_("미래의 상담은 기록할 수 없습니다."))
-        return value
 
-    def clean(self):
-        data = super().clean()
-        main, middle = data.get("main_category"), data.get("middle_category")
-        if main and middle and middle.main_id != main.pk:
-            self.add_error("middle_category", _("선택한 대분류에 속한 중분류가 아닙니다."))
-        return data
+class ConsultationNoteForm(forms.Form):
+    """A note another member of staff adds to a consultation (the record stays its author's)."""
+
+    body = forms.CharField(
+        label=_("추가 메모"),
+        max_length=ConsultationNote.MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={
+            "required": _("메모 내용을 입력해 주세요."),
+            "max_length": _("메모는 %(limit_value)s자까지 쓸 수 있습니다 (지금 %(show_value)s자)."),
+        },
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
 
 
 class BookingOutcomeForm(forms.Form):
@@ -101,10 +136,10 @@ class BookingOutcomeForm(forms.Form):
 class _PeriodCategoryChannelFilter(forms.Form):
     """Period, category and channel: the filters the staff search and the customer's history share."""
 
-    date_from = forms.DateField(
+    date_from = BoundedDateField(
         label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    date_to = forms.DateField(
+    date_to = BoundedDateField(
         label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     main_category = forms.ModelChoiceField(
@@ -247,11 +282,75 @@ class CustomerBookingForm(forms.Form):
         style_fields(self)
 
     def clean_slot(self) -> tuple[int, dt.datetime] | None:
-        raw = self.cleaned_data.get("slot") or ""
-        if not raw:
-            return None
-        staff_id, _sep, stamp = raw.partition("|")
-        moment = parse_datetime(stamp)
-        if not staff_id.isdigit() or moment is None or moment.tzinfo is None:
-            raise forms.ValidationError(_("선택한 시간을 알 수 없습니다. 다시 골라 주세요."))
-        return int(staff_id), moment
+        return parse_staff_slot(self.cleaned_data.get("slot") or "")
+
+
+def parse_staff_slot(raw: str) -> tuple[int, dt.datetime] | None:
+    """A picked slot "<staff id>|<ISO start>" (what the slot picker posts)."""
+    if not raw:
+        return None
+    staff_id, _sep, stamp = raw.partition("|")
+    moment = parse_datetime(stamp)
+    if not staff_id.isdigit() or moment is None or moment.tzinfo is None:
+        raise forms.ValidationError(_("선택한 시간을 알 수 없습니다. 다시 골라 주세요."))
+    return int(staff_id), moment
+
+
+class RescheduleForm(forms.Form):
+    slot = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def clean_slot(self) -> tuple[int, dt.datetime]:
+        picked = parse_staff_slot(self.cleaned_data.get("slot") or "")
+        if picked is None:
+            raise forms.ValidationError(_("바꿀 시간을 선택해 주세요."))
+        return picked
+
+
+class StaffCancelForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("취소 사유"), choices=[("", _("사유를 고르세요")), *CancelReason.choices]
+    )
+    note = forms.CharField(label=_("설명 (기타일 때 필수)"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class CallbackRequestForm(forms.Form):
+    when = forms.ChoiceField(
+        label=_("언제 전화드릴까요?"),
+        choices=[("asap", _("가능한 빨리")), ("window", _("원하는 시간"))],
+        widget=forms.RadioSelect,
+        initial="asap",
+    )
+    window_start = forms.DateTimeField(
+        label=_("시작"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    window_end = forms.DateTimeField(
+        label=_("종료"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )
+    phone = forms.CharField(label=_("연락받을 번호"), max_length=20)
+    main_category = forms.ModelChoiceField(
+        label=_("상담 분야"), queryset=MainCategory.objects.active(), empty_label=None
+    )
+    topic = forms.CharField(label=_("문의 내용 (선택)"), required=False, max_length=200)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_fields(self)
+
+
+class CallbackUnreachableForm(forms.Form):
+    retry_at = forms.DateTimeField(
+        label=_("다시 걸 시간"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M"],
+    )

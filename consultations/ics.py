@@ -8,9 +8,33 @@ from django.utils import timezone
 
 from .models import Booking
 
+FOLD_OCTETS = 75  # RFC 5545 3.1: lines longer than this are folded, counted in octets, not characters
+
 
 def _text(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+    """A TEXT value (RFC 5545 3.3.11). Every line break — CRLF, a bare CR from a pasted branch
+    address, LF — becomes the escaped `\\n`; a raw CR would end the property early."""
+    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+    value = value.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    # Other control characters are not allowed in TEXT at all.
+    return "".join(ch for ch in value if ch == "\t" or ord(ch) >= 0x20 and ord(ch) != 0x7F)
+
+
+def _fold(line: str) -> str:
+    """Split a content line into pieces of at most 75 octets, never inside a UTF-8 character;
+    each continuation starts with one space (which counts toward its 75)."""
+    pieces: list[str] = []
+    current: list[str] = []
+    size, limit = 0, FOLD_OCTETS
+    for ch in line:
+        octets = len(ch.encode("utf-8"))
+        if size + octets > limit:
+            pieces.append("".join(current))
+            current, size, limit = [], 0, FOLD_OCTETS - 1
+        current.append(ch)
+        size += octets
+    pieces.append("".join(current))
+    return "\r\n ".join(pieces)
 
 
 def _utc(moment: dt.datetime) -> str:
@@ -27,6 +51,8 @@ def booking_ics(booking: Booking, *, host: str) -> str:
         "METHOD:PUBLISH",
         "BEGIN:VEVENT",
         f"UID:booking-{booking.pk}@{host}",
+        # The same UID with a higher SEQUENCE: a calendar app moves the event instead of adding one.
+        f"SEQUENCE:{booking.sequence}",
         f"DTSTAMP:{_utc(timezone.now())}",
         f"DTSTART:{_utc(booking.starts_at)}",
         f"DTEND:{_utc(booking.ends_at)}",
@@ -37,4 +63,4 @@ def booking_ics(booking: Booking, *, host: str) -> str:
         "END:VEVENT",
         "END:VCALENDAR",
     ]
-    return "\r\n".join(lines) + "\r\n"
+    return "\r\n".join(_fold(line) for line in lines) + "\r\n"

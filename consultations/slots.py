@@ -5,20 +5,25 @@ on bookings stays the final guard against two people taking the same slot at onc
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from branches.models import ClosingDay
+from core.business_days import is_business_day, next_business_day
 from customers.models import User
 
-from .business_days import is_business_day
 from .models import Booking, Unavailability
 
 SLOT_MINUTES = 30
 SLOT = dt.timedelta(minutes=SLOT_MINUTES)
+NOT_A_CANDIDATE = gettext_lazy("선택한 상담 방법으로는 이 직원과 예약할 수 없습니다. 다시 골라 주세요.")
+SLOT_TAKEN = gettext_lazy("방금 다른 분이 예약한 시간입니다. 다른 시간을 선택해 주세요.")
 
 
 @dataclass(frozen=True)
@@ -32,10 +37,25 @@ class Slot:
         return self.starts_at.isoformat()
 
 
-def _day_bounds(staff: User, day: dt.date) -> tuple[dt.datetime, dt.datetime] | None:
+def branch_closing_days(branch_id: int, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    """The branch's own closing days in [first, last], with their reasons."""
+    return dict(
+        ClosingDay.objects.filter(branch_id=branch_id, day__gte=first, day__lte=last).values_list(
+            "day", "reason"
+        )
+    )
+
+
+def _day_bounds(
+    staff: User, day: dt.date, closed: Collection[dt.date] | None = None
+) -> tuple[dt.datetime, dt.datetime] | None:
     if not is_business_day(day):
         return None
     branch = staff.staff_profile.branch
+    if closed is None:
+        closed = branch_closing_days(branch.pk, day, day)
+    if day in closed:
+        return None
     tz = timezone.get_current_timezone()
     return dt.datetime.combine(day, branch.opens_at, tzinfo=tz), dt.datetime.combine(
         day, branch.closes_at, tzinfo=tz
@@ -47,8 +67,11 @@ def free_slots(
 ) -> dict[dt.date, list[Slot]]:
     """Free slots per day for `days` days from `start_day` (two queries, whatever the range)."""
     now = now or timezone.now()
+    closed = branch_closing_days(
+        staff.staff_profile.branch_id, start_day, start_day + dt.timedelta(days=days - 1)
+    )
     bounds = {
-        start_day + dt.timedelta(days=i): _day_bounds(staff, start_day + dt.timedelta(days=i))
+        start_day + dt.timedelta(days=i): _day_bounds(staff, start_day + dt.timedelta(days=i), closed)
         for i in range(days)
     }
     opened = [b for b in bounds.values() if b]
@@ -90,7 +113,7 @@ def slot_check(
         raise ValidationError(_("상담은 30분 단위로 예약합니다."), code="not_a_slot")
     bound = _day_bounds(staff, local_start.date())
     if bound is None:
-        raise ValidationError(_("영업일이 아닙니다 (주말·공휴일)."), code="closed_day")
+        raise ValidationError(_("영업일이 아닙니다 (주말·공휴일·지점 휴무일)."), code="closed_day")
     if starts_at < bound[0] or ends_at > bound[1]:
         raise ValidationError(_("상담 가능 시간이 아닙니다."), code="closed_hours")
     if Unavailability.objects.filter(staff=staff, starts_at__lt=ends_at, ends_at__gt=starts_at).exists():
@@ -98,9 +121,7 @@ def slot_check(
     if Booking.objects.filter(
         Q(staff=staff, status=Booking.Status.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at)
     ).exists():
-        raise ValidationError(
-            _("방금 다른 분이 예약한 시간입니다. 다른 시간을 선택해 주세요."), code="slot_taken"
-        )
+        raise ValidationError(SLOT_TAKEN, code="slot_taken")
 
 
 def merged_free_slots(
@@ -145,3 +166,9 @@ def booking_candidates(*, channel_code: str, origin_staff: User | None, branch_i
         agents.remove(origin_staff)
         agents.insert(0, origin_staff)
     return agents
+
+
+def picker_days(staff: list[User], start: dt.date, count: int = 5) -> list[tuple[dt.date, list]]:
+    """The next `count` banking days from `start`, each with the free slots of any of `staff`."""
+    span = merged_free_slots(staff=staff, start_day=next_business_day(start), days=count + 9)
+    return [(day, slots) for day, slots in span.items() if next_business_day(day) == day][:count]

@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from omnihana.db_operations import PostgresOnlySQL
+from core.db import PostgresOnlySQL
 
 
 class Migration(migrations.Migration):

@@ -12,11 +12,15 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, Min, QuerySet, Sum
 from django.db.models.functions import Trunc
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from .models import ConsultationDay
+from core.dates import day_end, day_start
+
+from .models import Channel, ConsultationDay
+from .search import ConsultationFilters, consultation_search
 
 GRANULARITIES = ("day", "week", "month", "quarter", "year")
 DIMENSIONS = {
@@ -89,11 +93,26 @@ class Period:
 
     def bounds(self) -> tuple[dt.datetime, dt.datetime]:
         """The period as instants: Seoul midnight of `first` to Seoul midnight after `last`."""
-        tz = timezone.get_current_timezone()
-        return (
-            dt.datetime.combine(self.first, dt.time.min, tzinfo=tz),
-            dt.datetime.combine(self.last + dt.timedelta(days=1), dt.time.min, tzinfo=tz),
-        )
+        return day_start(self.first), day_end(self.last)
+
+    def is_partial(self, start: dt.date, today: dt.date | None = None) -> bool:
+        """The bucket is not a whole one: cut by the period's ends, or still running (holds today or
+        the future), so its count is not comparable with the others (drawn dashed or lighter)."""
+        today = today or timezone.localdate()
+        end = next_bucket(start, self.granularity) - dt.timedelta(days=1)
+        return start < self.first or end > self.last or end >= today
+
+    def marked_label(self, start: dt.date, today: dt.date | None = None) -> tuple[str, bool]:
+        """The label, and whether the bucket is partial; a partial one says why in its label (in the
+        chart, its table and the CSV alike): still running (집계 중) or cut by the period (일부 기간)."""
+        label = self.label(start)
+        today = today or timezone.localdate()
+        if not self.is_partial(start, today):
+            return label, False
+        end = next_bucket(start, self.granularity) - dt.timedelta(days=1)
+        running = end >= today and start <= today
+        note = _("%(label)s (집계 중)") if running else _("%(label)s (일부 기간)")
+        return note % {"label": label}, True
 
     def bucket_bounds(self, start: dt.date) -> tuple[dt.date, dt.date]:
         """The days of one bucket inside the period (for drill-down links)."""
@@ -159,13 +178,100 @@ def counts_by_channel(qs: QuerySet) -> list[tuple[str, int]]:
     return [(r.label, r.n) for r in counts_by(qs, "channel")]
 
 
+def month_period(
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    months: int = 12,
+    most: int = 36,
+    snap: bool = False,
+) -> Period:
+    """The period a customer's chart shows: that of their history filter, or else the last `months`
+    calendar months (Korean time) up to today; by month, or by quarter or year when months would
+    make more than `most` bars."""
+    until = date_to or timezone.localdate()
+    first = until.replace(day=1)
+    for _month in range(months - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    period = Period(date_from or first, until, "month")
+    for coarser in ("quarter", "year"):
+        if len(period.buckets()) <= most:
+            break
+        # a start we chose (not the customer's) begins a whole bucket: no "일부 기간" bar first
+        start = bucket_start(period.first, coarser) if snap else period.first
+        period = Period(start, until, coarser)
+    return period
+
+
 def counts_by_month(qs: QuerySet, *, months: int = 12, until: dt.date | None = None) -> list[tuple[str, int]]:
     """The last `months` calendar months (Korean time) up to `until`, empty months included."""
-    until = until or timezone.localdate()
-    first = until.replace(day=1)
-    for _ in range(months - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    period = Period(first, until, "month")
+    period = month_period(date_to=until or timezone.localdate(), months=months)
     buckets, series = counts_over_time(qs, period)
     values = series[0][1] if series else [0] * len(buckets)
     return [(period.label(b), n) for b, n in zip(buckets, values, strict=True)]
+
+
+@dataclass(frozen=True)
+class MyChart:
+    """One of the customer's charts: (label, count) rows, the channel code of each row (by channel)
+    and the rows of a month still running (drawn lighter, labelled 집계 중)."""
+
+    rows: list[tuple[str, int]]
+    channels: list[str]
+    partial: list[int]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _label, n in self.rows)
+
+    @property
+    def summary(self) -> str:
+        """The chart in one sentence, for screen readers (the table below holds every number)."""
+        if not self.total:
+            return ""
+        label, n = max(self.rows, key=lambda row: row[1])
+        return _("모두 %(total)d건, 가장 많은 것은 %(label)s %(n)d건입니다.") % {
+            "total": self.total,
+            "label": label,
+            "n": n,
+        }
+
+
+def my_chart(
+    qs: QuerySet, kind: str, *, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> MyChart:
+    """`kind` is category, channel or month; `qs` the customer's consultations already filtered."""
+    if kind == "month":
+        if date_from is None:
+            # no period asked: the last 12 months, or back to the first consultation the filter
+            # keeps if that is older (so the months count what the list shows, up to `most`)
+            oldest = qs.aggregate(oldest=Min("occurred_at"))["oldest"]
+            default = month_period(date_to=date_to)
+            if oldest is not None and timezone.localtime(oldest).date() < default.first:
+                start = timezone.localtime(oldest).date().replace(day=1)
+                period = month_period(date_from=start, date_to=date_to, snap=True)
+            else:
+                period = default
+        else:
+            period = month_period(date_from=date_from, date_to=date_to)
+        buckets, series = counts_over_time(qs, period)
+        values = series[0][1] if series else [0] * len(buckets)
+        rows, partial = [], []
+        for i, (bucket, n) in enumerate(zip(buckets, values, strict=True)):
+            label, cut = period.marked_label(bucket)
+            if cut:
+                partial.append(i)
+            rows.append((label, n))
+        return MyChart(rows, [], partial)
+    counted = counts_by(qs, kind)
+    codes = dict(Channel.objects.values_list("pk", "code")) if kind == "channel" else {}
+    return MyChart(
+        [(r.label, r.n) for r in counted], [codes.get(r.key, "") for r in counted] if codes else [], []
+    )
+
+
+def my_charts(filters: ConsultationFilters, *kinds: str) -> dict[str, MyChart]:
+    """A customer's charts for their history filter (the same filter as the list above them, so the
+    charts never count what the list hides)."""
+    qs = consultation_search(filters).order_by()
+    return {kind: my_chart(qs, kind, date_from=filters.date_from, date_to=filters.date_to) for kind in kinds}
