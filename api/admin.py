@@ -16,7 +16,7 @@ class ApiKeyInline(admin.TabularInline):
 
 @admin.register(ApiClient)
 class ApiClientAdmin(admin.ModelAdmin):
-    list_display = ("name", "channel", "is_active", "created_at")
+    list_display = ("name", "channel", "is_active", "can_read_history", "may_write_as_managers", "created_at")
     list_filter = ("is_active", "channel")
     search_fields = ("name",)
     inlines = [ApiKeyInline]

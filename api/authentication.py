@@ -21,7 +21,8 @@ class BearerKeyAuthentication(authentication.BaseAuthentication):
         if not header:
             return None
         scheme, _, raw = header.partition(" ")
-        if scheme != self.keyword or not raw.strip():
+        # RFC 9110 §11.1: the scheme is case-insensitive ("bearer", "BEARER").
+        if scheme.lower() != self.keyword.lower() or not raw.strip():
             raise exceptions.AuthenticationFailed("Authorization must be 'Bearer <API key>'.")
         key = api_key_check(raw.strip())
         if key is None:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 
+from branches.models import Branch
 from consultations.models import Channel
 
 from .models import ApiClient, ApiKey
@@ -25,7 +26,11 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def api_client_create(*, name: str, channel_code: str) -> ApiClient:
+def api_client_create(
+    *, name: str, channel_code: str, can_read_history: bool = True, branch_codes: tuple[str, ...] = ()
+) -> ApiClient:
+    """A client writing on one channel; it reads history unless told not to, writes as tellers and
+    agents (of `branch_codes` if given, else of any branch), never as a manager."""
     name = name.strip()
     if not name:
         raise ValidationError(_("연동 시스템 이름을 입력해 주세요."), code="name")
@@ -34,7 +39,12 @@ def api_client_create(*, name: str, channel_code: str) -> ApiClient:
         raise ValidationError(_("없는 채널 코드입니다: %(code)s") % {"code": channel_code}, code="channel")
     if ApiClient.objects.filter(name=name).exists():
         raise ValidationError(_("이미 있는 연동 시스템 이름입니다."), code="name_taken")
-    return ApiClient.objects.create(name=name, channel=channel)
+    branches = list(Branch.objects.filter(code__in=branch_codes))
+    if len(branches) != len(set(branch_codes)):
+        raise ValidationError(_("없는 지점 코드가 있습니다."), code="branch")
+    client = ApiClient.objects.create(name=name, channel=channel, can_read_history=can_read_history)
+    client.branches.set(branches)
+    return client
 
 
 @transaction.atomic

@@ -69,7 +69,7 @@ class References:
 
 
 def output_queryset(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
-    return queryset.select_related("customer", "staff__staff_profile")
+    return queryset.select_related("customer__customer_profile", "staff__staff_profile")
 
 
 def consultation_json(records: Iterable[Consultation]) -> list[dict[str, Any]]:
@@ -86,7 +86,8 @@ def consultation_json(records: Iterable[Consultation]) -> list[dict[str, Any]]:
                 "id": r.pk,
                 "external_id": r.external_id,
                 "source": refs.clients.get(r.source_client_id) if r.source_client_id else None,
-                "customer_id": r.customer.username,
+                "customer_id": r.customer.username if r.customer.has_web_login else None,
+                "customer_no": r.customer.customer_profile.customer_no,
                 "customer_name": r.customer.name,
                 "employee_no": r.staff.staff_profile.employee_no,
                 "staff_name": r.staff.name,

@@ -1,37 +1,45 @@
-"""Writing other channels' consultation records into the integrated history.
+"""Other channels' consultation records, from the JSON they post to the rows the history holds.
 
-One path for a single record and for a bulk of up to 1,000: validate each, resolve the
-references for the whole batch in a few queries, match `external_id`s already stored for this
-client (same content → 200 with the stored row; different content → 409, nothing changes), and
-insert the rest in one statement. If a concurrent request inserted one of the same ids in the
-meantime, the unique constraint stops the statement and the batch is retried one record at a
-time, so each record ends up stored exactly once."""
+The API's part is its language: the serializer checks the shape, the codes it was sent (login
+id, employee number, category codes) are resolved for the whole batch in a few queries, and the
+outcome of each record becomes an HTTP status. Storing — the model's rules, idempotency on
+`external_id`, the audit entry — is `consultations.services.consultations_import`, the same
+write path every consultation takes."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import transaction
 from rest_framework import serializers
 
-from consultations.models import Consultation
-from customers.models import StaffProfile, User
+from audit.models import AuditEntry
+from audit.services import audit_write
+from cases.models import Case, Team
+from cases.services import OpenOutcome, case_open_once
+from consultations.models import Consultation, MainCategory, MiddleCategory
+from consultations.services import ImportOutcome, consultations_import
+from customers.models import CustomerProfile, StaffProfile, User, profile_pk_from_customer_no
+from customers.services import CustomerExists, customer_by_phone, customer_create_without_login
 
 from .models import ApiClient
-from .output import References, output_queryset
-from .serializers import ConsultationInSerializer
+from .output import References
+from .serializers import CaseInSerializer, ConsultationInSerializer
 
-COMPARED = (
-    "customer_id", "staff_id", "main_category_id", "middle_category_id", "title", "notes", "progress",
-    "follow_up_needed", "occurred_at",
-)  # fmt: skip
+HTTP_STATUS = {
+    ImportOutcome.CREATED: 201,
+    ImportOutcome.STORED: 200,
+    ImportOutcome.CONFLICT: 409,
+    ImportOutcome.INVALID: 400,
+}
 
 
 @dataclass
 class ItemResult:
     index: int
-    status: int  # 201 created, 200 already stored, 409 conflict, 400 invalid
+    status: int  # 201 created, 200 already stored, 409 conflict, 400 invalid, 403 out of scope
     external_id: str | None
     record: Consultation | None = None
     errors: dict[str, Any] = field(default_factory=dict)
@@ -48,80 +56,154 @@ class ItemResult:
         return out
 
 
-def _same(stored: Consultation, new: Consultation) -> bool:
-    return all(getattr(stored, name) == getattr(new, name) for name in COMPARED)
+class IdentityConflict(Exception):
+    pass
 
 
-def _build(client: ApiClient, valid: list[tuple[int, dict]], results: list[ItemResult | None]):
-    customers = {
-        u.username: u
-        for u in User.objects.filter(
-            username__in={d["customer_id"] for _, d in valid}, role=User.Role.CUSTOMER
-        ).only("id", "username", "name")
+OUT_OF_SCOPE = "This API client may not write records as this staff member (outside its scope)."
+IDENTITY_CONFLICT = (
+    "A customer with this phone number has a different name or birth date; nothing was stored. "
+    "Check the identity, or send the customer_no."
+)
+# Model fields the caller resolves itself (the model's checks would look each one up again).
+_REFERENCES = ("customer", "staff", "channel", "main_category", "middle_category", "source_client", "booking")
+
+
+def _known_customers(valid: list[tuple[int, dict]]) -> tuple[dict[str, User], dict[int, User]]:
+    """Customers named by login id or by customer number, in two queries; merged records answer
+    with the record they were merged into."""
+    by_login = {
+        p.user.username: p.merged_into or p.user
+        for p in CustomerProfile.objects.filter(
+            user__username__in={d["customer_id"] for _, d in valid if d.get("customer_id")},
+            user__has_web_login=True,
+        ).select_related("user", "merged_into")
     }
+    numbers = {profile_pk_from_customer_no(d["customer_no"]) for _, d in valid if d.get("customer_no")}
+    by_number = {
+        p.pk: p.merged_into or p.user
+        for p in CustomerProfile.objects.filter(pk__in=numbers - {None}).select_related("user", "merged_into")
+    }
+    return by_login, by_number
+
+
+def _same_person(customer: User, identity: dict[str, Any]) -> bool:
+    profile = CustomerProfile.objects.get(user=customer)
+    return customer.name == identity["name"].strip() and profile.birth_date == identity["birth_date"]
+
+
+def customer_for_identity(*, identity: dict[str, Any], client: ApiClient, ip: str | None) -> User:
+    """The customer with this mobile number, or a new one without a web login (audited as created
+    by the client). Raises IdentityConflict when the number belongs to someone else by name or birth
+    date. Concurrent posts for one new person race on the unique phone index: one creates, the
+    others find it."""
+    existing = customer_by_phone(identity["phone"])
+    if existing is None:
+        try:
+            with transaction.atomic():
+                created = customer_create_without_login(
+                    name=identity["name"].strip(), birth_date=identity["birth_date"], phone=identity["phone"]
+                )
+                audit_write(
+                    action=AuditEntry.Action.CREATE,
+                    api_client_id=client.pk,
+                    ip=ip,
+                    customer=created,
+                    target="api customer",
+                    detail={"customer_no": created.customer_profile.customer_no},
+                )
+            return created
+        except CustomerExists as exists:
+            existing = exists.customer
+    if not _same_person(existing, identity):
+        raise IdentityConflict
+    return existing
+
+
+def _build(
+    client: ApiClient, valid: list[tuple[int, dict]], results: list[ItemResult | None], ip: str | None
+) -> list[tuple[int, Consultation]]:
+    """Unsaved records with their references resolved; a code that resolves to nothing is a 400,
+    an identity that contradicts the customer holding its phone number a 409."""
+    by_login, by_number = _known_customers(valid)
     staff = {
-        p.employee_no: p.user
+        p.employee_no: p
         for p in StaffProfile.objects.filter(employee_no__in={d["employee_no"] for _, d in valid})
         .select_related("user")
-        .only("id", "employee_no", "user__id", "user__name")
+        .only("id", "employee_no", "branch_id", "user__id", "user__name", "user__role")
     }
     refs = References.load()
     built: list[tuple[int, Consultation]] = []
     for index, data in valid:
         errors: dict[str, list[str]] = {}
-        customer = customers.get(data["customer_id"])
-        staff_member = staff.get(data["employee_no"])
+        customer: User | None = None
+        if data.get("customer_id"):
+            customer = by_login.get(data["customer_id"])
+            if customer is None:
+                errors["customer_id"] = ["No customer with this login id."]
+        elif data.get("customer_no"):
+            customer = by_number.get(profile_pk_from_customer_no(data["customer_no"]) or 0)
+            if customer is None:
+                errors["customer_no"] = ["No customer with this customer number."]
+        staff_profile = staff.get(data["employee_no"])
+        staff_member = staff_profile.user if staff_profile is not None else None
+        if staff_profile is not None and not client.may_write_as(
+            role=staff_profile.user.role, branch_id=staff_profile.branch_id
+        ):
+            results[index] = ItemResult(
+                index, 403, data["external_id"], errors={"employee_no": [OUT_OF_SCOPE]}
+            )
+            continue
         main_pk = refs.ids["main_category"].get(data["main_category"])
         middle_pk = refs.ids["middle_category"].get(data["middle_category"])
-        if customer is None:
-            errors["customer_id"] = ["No customer with this login id."]
         if staff_member is None:
             errors["employee_no"] = ["No staff member with this employee number."]
         if main_pk is None:
             errors["main_category"] = ["Unknown main category code."]
         if middle_pk is None:
             errors["middle_category"] = ["Unknown middle category code."]
-        elif main_pk is not None and refs.middles[middle_pk][2] != main_pk:
-            errors["middle_category"] = ["This middle category is not under the main category."]
         if errors:
             results[index] = ItemResult(index, 400, data["external_id"], errors=errors)
             continue
-        assert customer and staff_member and main_pk and middle_pk
-        built.append(
-            (
-                index,
-                Consultation(
-                    customer=customer,
-                    staff=staff_member,
-                    channel_id=client.channel_id,
-                    main_category_id=main_pk,
-                    middle_category_id=middle_pk,
-                    title=data["title"],
-                    notes=data["notes"],
-                    progress=data["progress"],
-                    follow_up_needed=data["follow_up"],
-                    occurred_at=data["occurred_at"],
-                    source_client=client,
-                    external_id=data["external_id"],
-                ),
-            )
+        assert staff_member and main_pk and middle_pk
+        new = Consultation(
+            customer=customer,
+            staff=staff_member,
+            channel_id=client.channel_id,
+            # Stand-ins carrying what the model's rules read, without a query per record.
+            main_category=MainCategory(pk=main_pk),
+            middle_category=MiddleCategory(pk=middle_pk, main_id=refs.middles[middle_pk][2]),
+            title=data["title"],
+            notes=data["notes"],
+            progress=data["progress"],
+            follow_up_needed=data["follow_up"],
+            occurred_at=data["occurred_at"],
+            source_client=client,
+            external_id=data["external_id"],
         )
+        if customer is None:
+            # A new customer only for a record that will be stored: check the record's rules first.
+            try:
+                new.clean_fields(exclude=_REFERENCES)
+                new.clean()
+                new.customer = customer_for_identity(identity=data["customer"], client=client, ip=ip)
+            except ValidationError as exc:
+                results[index] = ItemResult(index, 400, data["external_id"], errors=exc.message_dict)
+                continue
+            except IdentityConflict:
+                results[index] = ItemResult(
+                    index, 409, data["external_id"], errors={"customer": [IDENTITY_CONFLICT]}
+                )
+                continue
+        built.append((index, new))
     return built
 
 
-def _create_one(client: ApiClient, index: int, new: Consultation) -> ItemResult:
-    try:
-        with transaction.atomic():
-            new.save(force_insert=True)
-        return ItemResult(index, 201, new.external_id, new)
-    except IntegrityError:
-        stored = output_queryset(Consultation.objects.all()).get(
-            source_client=client, external_id=new.external_id
-        )
-        return ItemResult(index, 200 if _same(stored, new) else 409, new.external_id, stored)
+# The API's field names for the model's (the rest are the same).
+_API_FIELD = {"follow_up_needed": "follow_up", "customer": "customer_id", "staff": "employee_no"}
 
 
-def consultations_ingest(*, client: ApiClient, records: list[Any]) -> list[ItemResult]:
+def consultations_ingest(*, client: ApiClient, records: list[Any], ip: str | None = None) -> list[ItemResult]:
     results: list[ItemResult | None] = [None] * len(records)
     valid: list[tuple[int, dict]] = []
     # One serializer validates every record: building one per record (DRF deep-copies its
@@ -136,31 +218,81 @@ def consultations_ingest(*, client: ApiClient, records: list[Any]) -> list[ItemR
             results[index] = ItemResult(
                 index, 400, external_id if isinstance(external_id, str) else None, errors=detail
             )
-    built = _build(client, valid, results)
-    stored = {
-        c.external_id: c
-        for c in output_queryset(
-            Consultation.objects.filter(
-                source_client=client, external_id__in={c.external_id for _, c in built}
-            )
+    built = _build(client, valid, results, ip)
+    stored = consultations_import(records=[c for _, c in built], ip=ip)
+    for (index, new), outcome in zip(built, stored, strict=True):
+        errors = {_API_FIELD.get(name, name): messages for name, messages in outcome.errors.items()}
+        results[index] = ItemResult(
+            index, HTTP_STATUS[outcome.outcome], new.external_id, outcome.record, errors
         )
-    }
-    fresh: list[tuple[int, Consultation]] = []
-    first_in_batch: dict[str | None, Consultation] = {}
-    for index, new in built:
-        prior = stored.get(new.external_id) or first_in_batch.get(new.external_id)
-        if prior is not None:
-            results[index] = ItemResult(index, 200 if _same(prior, new) else 409, new.external_id, prior)
-        else:
-            first_in_batch[new.external_id] = new
-            fresh.append((index, new))
-    try:
-        with transaction.atomic():
-            Consultation.objects.bulk_create([c for _, c in fresh], batch_size=1000)
-        for index, new in fresh:
-            results[index] = ItemResult(index, 201, new.external_id, new)
-    except IntegrityError:  # a concurrent request stored one of these ids first
-        for index, new in fresh:
-            new.pk = None
-            results[index] = _create_one(client, index, new)
     return [r for r in results if r is not None]
+
+
+@dataclass
+class CaseResult:
+    status: int  # 201 opened, 200 already received (same external_id), 400 invalid, 403 out of scope
+    case: Case | None = None
+    errors: dict[str, Any] = field(default_factory=dict)
+
+
+def case_ingest(*, client: ApiClient, data: dict[str, Any], ip: str | None = None) -> CaseResult:
+    """Another channel's complaint or request, opened once per external id (cases.services)."""
+    body = CaseInSerializer(data=data)
+    if not body.is_valid():
+        return CaseResult(400, errors=dict(body.errors))
+    fields = body.validated_data
+    existing = Case.objects.filter(source_client=client, external_id=fields["external_id"]).first()
+    if existing is not None:
+        return CaseResult(200, existing)
+    errors: dict[str, list[str]] = {}
+    customer = User.objects.filter(username=fields["customer_id"], role=User.Role.CUSTOMER).first()
+    team = Team.objects.filter(code=fields["team"], is_active=True).first()
+    main = MainCategory.objects.filter(code=fields["main_category"]).first()
+    middle = None
+    if fields.get("middle_category"):
+        middle = MiddleCategory.objects.filter(code=fields["middle_category"]).first()
+        if middle is None:
+            errors["middle_category"] = ["Unknown middle category code."]
+    staff = None
+    if fields.get("employee_no"):
+        profile = (
+            StaffProfile.objects.filter(employee_no=fields["employee_no"]).select_related("user").first()
+        )
+        staff = profile.user if profile is not None else None
+        if staff is None:
+            errors["employee_no"] = ["No staff member with this employee number."]
+        elif profile is not None and not client.may_write_as(role=staff.role, branch_id=profile.branch_id):
+            return CaseResult(403, errors={"employee_no": [OUT_OF_SCOPE]})
+    if customer is None:
+        errors["customer_id"] = ["No customer with this login id."]
+    if team is None:
+        errors["team"] = ["No active team with this code."]
+    if main is None:
+        errors["main_category"] = ["Unknown main category code."]
+    if errors:
+        return CaseResult(400, errors=errors)
+    assert customer is not None and team is not None and main is not None
+    try:
+        result = case_open_once(
+            source_client_id=client.pk,
+            external_id=fields["external_id"],
+            customer=customer,
+            kind=fields["kind"],
+            priority=fields["priority"],
+            title=fields["title"],
+            description=fields["description"],
+            team=team,
+            main_category=main,
+            middle_category=middle,
+            channel=client.channel,
+            by=staff,
+            ip=ip,
+        )
+    except ValidationError as error:
+        return CaseResult(
+            400,
+            errors=error.message_dict
+            if hasattr(error, "error_dict")
+            else {"non_field_errors": error.messages},
+        )
+    return CaseResult(201 if result.outcome is OpenOutcome.CREATED else 200, result.case)

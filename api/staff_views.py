@@ -6,13 +6,14 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consultations.models import Channel
 from customers.roles import AuthenticatedRequest, manager_required
 
+from .access import api_client_get_for_user, api_key_get_for_user
 from .keys import api_client_create, api_key_issue, api_key_revoke
 from .models import ApiClient, ApiKey
 
@@ -43,7 +44,7 @@ def api_client_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @manager_required
 @require_POST
 def api_key_create_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    client = get_object_or_404(ApiClient, pk=pk)
+    client = api_client_get_for_user(user=request.user, pk=pk)
     key, raw = api_key_issue(client=client)
     return render(request, "api/key_created.html", {"client": client, "key": key, "raw": raw})
 
@@ -51,7 +52,7 @@ def api_key_create_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @manager_required
 @require_POST
 def api_key_revoke_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    key = get_object_or_404(ApiKey, pk=pk)
+    key = api_key_get_for_user(user=request.user, pk=pk)
     api_key_revoke(key=key)
     messages.success(
         request,

@@ -5,29 +5,33 @@ from __future__ import annotations
 from django.conf import settings
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.generics import GenericAPIView
-from rest_framework.pagination import CursorPagination
+from rest_framework.pagination import Cursor, CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.models import AuditEntry
-from audit.services import client_ip
 from consultations.search import ConsultationFilters, consultation_search
-from customers.models import User
+from core.params import param_datetime
+from core.replica import heavy_read_view
+from core.request import client_ip
+from customers.models import CustomerProfile, User, profile_pk_from_customer_no
 
 from .authentication import BearerKeyAuthentication, ClientRateThrottle
 from .output import References, consultation_json, output_queryset
 from .serializers import (
     BulkInSerializer,
     BulkOutSerializer,
+    CaseInSerializer,
+    CaseOutSerializer,
     ConsultationInSerializer,
     ConsultationOutSerializer,
     HistoryQuerySerializer,
 )
-from .services import consultations_ingest
+from .services import case_ingest, consultations_ingest
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -41,6 +45,17 @@ class NewestFirst(CursorPagination):
     page_size = 50
     page_size_query_param = "page_size"
     max_page_size = 200
+
+    def decode_cursor(self, request: Request) -> Cursor | None:
+        # DRF checks the cursor's shape, not its position: `p=garbage` would reach the query as a
+        # date-time and fail there. A cursor is ours or it is a bad request.
+        try:
+            cursor = super().decode_cursor(request)
+        except exceptions.NotFound as exc:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]}) from exc
+        if cursor is not None and cursor.position is not None and param_datetime(cursor.position) is None:
+            raise exceptions.ValidationError({"cursor": [self.invalid_cursor_message]})
+        return cursor
 
 
 class ApiView(GenericAPIView):
@@ -59,18 +74,36 @@ class ApiView(GenericAPIView):
         super().initial(request, *args, **kwargs)
 
 
-DAY = {"type": "string", "pattern": r"^(\d{8}|\d{4}-\d{2}-\d{2})$"}
+# Years whose February has a 29th: divisible by 4 and not by 100, or divisible by 400.
+_LEAP_YEAR = r"(?:[0-9]{2}(?:0[48]|[2468][048]|[13579][26])|(?:0[48]|[2468][048]|[13579][26])00)"
+
+
+def _day_pattern(sep: str) -> str:
+    # The months' lengths and the leap years in the pattern itself, so a client's own validator
+    # refuses 2020-13-45, 2020-04-31 and 2021-02-29 before sending.
+    return (
+        rf"(?:[0-9]{{4}}{sep}(?:(?:0[1-9]|1[0-2]){sep}(?:0[1-9]|1[0-9]|2[0-8])"
+        rf"|(?:0[13-9]|1[0-2]){sep}(?:29|30)|(?:0[13578]|1[02]){sep}31)"
+        rf"|{_LEAP_YEAR}{sep}02{sep}29)"
+    )
+
+
+DAY = {"type": "string", "pattern": rf"^(?:{_day_pattern('')}|{_day_pattern('-')})$"}
 HISTORY_PARAMETERS = [
     OpenApiParameter(
         "customer_id",
         {"type": "string", "minLength": 1, "maxLength": 150},
-        required=True,
-        description="the customer's login id, e.g. hanauser1",
+        description="the customer's web login id, e.g. hanauser1 (give this or customer_no)",
+    ),
+    OpenApiParameter(
+        "customer_no",
+        {"type": "string", "pattern": r"^C\d{8}$"},
+        description="the customer number, e.g. C00001234, with or without a web login (or customer_id)",
     ),
     OpenApiParameter("from", DAY, description="2020-05-23 or 20200523 (a day in Asia/Seoul)"),
     OpenApiParameter("to", DAY, description="2020-06-28 or 20200628, inclusive"),
-    OpenApiParameter("main_category", {"type": "string", "pattern": r"^\d{2}$"}, description="02"),
-    OpenApiParameter("middle_category", {"type": "string", "pattern": r"^\d{4}$"}, description="0201"),
+    OpenApiParameter("main_category", {"type": "string", "pattern": r"^[0-9]{2}$"}, description="02"),
+    OpenApiParameter("middle_category", {"type": "string", "pattern": r"^[0-9]{4}$"}, description="0201"),
     OpenApiParameter(
         "channel",
         {"type": "string", "pattern": r"^[-a-zA-Z0-9_]{1,20}$"},
@@ -83,10 +116,46 @@ HISTORY_PARAMETERS = [
 ]
 
 
+_RECORD = {
+    "employee_no": "hnv2001",
+    "main_category": "02",
+    "middle_category": "0203",
+    "title": "화상창구 전세자금대출 상담",
+    "occurred_at": "2020-05-23T14:30:00+09:00",
+    "external_id": "vt-20200523-0001",
+}
+IDENTITY_EXAMPLES = [
+    OpenApiExample("by web login id", value={"customer_id": "hanauser1", **_RECORD}, request_only=True),
+    OpenApiExample("by customer number", value={"customer_no": "C00001234", **_RECORD}, request_only=True),
+    OpenApiExample(
+        "by name, birth date and phone",
+        value={
+            "customer": {"name": "최방문", "birth_date": "1961-07-15", "phone": "010-7777-1234"},
+            **_RECORD,
+        },
+        request_only=True,
+    ),
+]
+
 ERRORS = {
     401: OpenApiResponse(OpenApiTypes.OBJECT, description="No, unknown or revoked API key"),
+    403: OpenApiResponse(
+        OpenApiTypes.OBJECT,
+        description="Outside the client's scope: history reading not allowed, or a staff member it "
+        "may not write as (a manager, or another branch's)",
+    ),
     429: OpenApiResponse(OpenApiTypes.OBJECT, description="Rate limit; see Retry-After"),
 }
+
+
+def history_customer(params: dict) -> User:
+    """By web login id or by customer number; a merged record reads the history it was merged into."""
+    if params.get("customer_no"):
+        lookup = {"pk": profile_pk_from_customer_no(params["customer_no"])}
+    else:
+        lookup = {"user__username": params["customer_id"], "user__has_web_login": True}
+    profile = get_object_or_404(CustomerProfile.objects.select_related("user", "merged_into"), **lookup)
+    return profile.merged_into or profile.user
 
 
 class ConsultationsView(ApiView):
@@ -104,11 +173,14 @@ class ConsultationsView(ApiView):
             **ERRORS,
         },
     )
+    @heavy_read_view
     def get(self, request: Request) -> Response:
+        if not request.user.can_read_history:
+            raise exceptions.PermissionDenied("This API client may not read consultation history.")
         query = HistoryQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         params = query.validated_data
-        customer = get_object_or_404(User, username=params["customer_id"], role=User.Role.CUSTOMER)
+        customer = history_customer(params)
         codes: dict[str, int | None] = {}
         for kind in ("main_category", "middle_category", "channel"):
             if params.get(kind):
@@ -141,7 +213,12 @@ class ConsultationsView(ApiView):
     @extend_schema(
         operation_id="consultation_create",
         summary="Record one consultation (idempotent on external_id)",
+        description="Identify the customer with exactly one of: `customer_id` (web login id), "
+        "`customer_no` (customer number, with or without a web login), or `customer` "
+        "{name, birth_date, phone}: a person the bank does not know yet is registered as a customer "
+        "without a web login; the same phone with another name or birth date is a 409.",
         request=ConsultationInSerializer,
+        examples=IDENTITY_EXAMPLES,
         responses={
             201: OpenApiResponse(ConsultationOutSerializer, description="Created"),
             200: OpenApiResponse(
@@ -149,7 +226,9 @@ class ConsultationsView(ApiView):
             ),
             400: OpenApiTypes.OBJECT,
             409: OpenApiResponse(
-                OpenApiTypes.OBJECT, description="external_id already used with other content"
+                OpenApiTypes.OBJECT,
+                description="external_id already used with other content, or the customer's phone "
+                "number belongs to someone with another name or birth date",
             ),
             413: OpenApiResponse(OpenApiTypes.OBJECT, description="Body over API_MAX_BODY_BYTES"),
             **ERRORS,
@@ -158,10 +237,11 @@ class ConsultationsView(ApiView):
     def post(self, request: Request) -> Response:
         if not isinstance(request.data, dict):
             raise exceptions.ValidationError({"non_field_errors": ["Send one JSON object."]})
-        (result,) = consultations_ingest(client=request.user, records=[request.data])
-        if result.status == 400:
-            return Response(result.errors, status=400)
-        assert result.record is not None
+        (result,) = consultations_ingest(client=request.user, records=[request.data], ip=client_ip(request))
+        if result.status in (400, 403):
+            return Response(result.errors, status=result.status)
+        if result.record is None:  # the identity contradicts the customer holding its phone number
+            return Response({"detail": result.errors["customer"][0], **result.errors}, status=409)
         if result.status == 409:
             return Response(
                 {
@@ -191,8 +271,10 @@ class ConsultationsBulkView(ApiView):
     def post(self, request: Request) -> Response:
         body = BulkInSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        results = consultations_ingest(client=request.user, records=body.validated_data["records"])
-        counts = {201: 0, 200: 0, 409: 0, 400: 0}
+        results = consultations_ingest(
+            client=request.user, records=body.validated_data["records"], ip=client_ip(request)
+        )
+        counts = {201: 0, 200: 0, 409: 0, 400: 0, 403: 0}
         for r in results:
             counts[r.status] += 1
         return Response(
@@ -201,6 +283,36 @@ class ConsultationsBulkView(ApiView):
                 "existing": counts[200],
                 "conflicts": counts[409],
                 "invalid": counts[400],
+                "forbidden": counts[403],
                 "results": [r.as_dict() for r in results],
             }
         )
+
+
+class CasesView(ApiView):
+    serializer_class = CaseOutSerializer
+
+    @extend_schema(
+        operation_id="case_create",
+        summary="Open a complaint or request (case) for a team; idempotent on external_id",
+        description=(
+            "The customer gets an SMS with the case number (접수번호) and the resolution deadline, "
+            "counted in business hours on Korean banking days. Posting the same external_id again "
+            "returns the case already opened (200) and changes nothing."
+        ),
+        request=CaseInSerializer,
+        responses={
+            201: OpenApiResponse(CaseOutSerializer, description="Opened"),
+            200: OpenApiResponse(CaseOutSerializer, description="Already opened with this external_id"),
+            400: OpenApiTypes.OBJECT,
+            413: OpenApiResponse(OpenApiTypes.OBJECT, description="Body over API_MAX_BODY_BYTES"),
+            **ERRORS,
+        },
+    )
+    def post(self, request: Request) -> Response:
+        if not isinstance(request.data, dict):
+            raise exceptions.ValidationError({"non_field_errors": ["Send one JSON object."]})
+        result = case_ingest(client=request.user, data=request.data, ip=client_ip(request))
+        if result.status in (400, 403):
+            return Response(result.errors, status=result.status)
+        return Response(CaseOutSerializer(result.case).data, status=result.status)

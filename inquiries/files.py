@@ -36,6 +36,13 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
+def too_large_message() -> str:
+    return _("파일이 너무 큽니다. 파일 하나에 %(limit)s, 한 번에 %(total)s까지 올릴 수 있습니다.") % {
+        "limit": filesizeformat(settings.INQUIRY_UPLOAD_MAX_BYTES),
+        "total": filesizeformat(settings.UPLOAD_REQUEST_MAX_BYTES),
+    }
+
+
 def check_upload(upload: UploadedFile, *, images_only: bool = False) -> str:
     """The file's real content type, or a ValidationError that says what is wrong."""
     limit = settings.INQUIRY_UPLOAD_MAX_BYTES

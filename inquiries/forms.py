@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from consultations.forms import MiddleCategorySelect
 from consultations.models import MainCategory, MiddleCategory
-from customers.forms import style_fields
+from core.forms import style_fields
 from customers.models import User
 
 BODY_MAX = 50_000

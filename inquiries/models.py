@@ -41,6 +41,10 @@ class Inquiry(models.Model):
     sla_due_at = models.DateTimeField(_("첫 응답 기한"))
     first_response_at = models.DateTimeField(_("첫 응답 일시"), null=True, blank=True)
     overdue_alerted_at = models.DateTimeField(null=True, blank=True)
+    # Consultations recorded after this inquiry that a member of staff linked to it (record form).
+    consultations = models.ManyToManyField(
+        "consultations.Consultation", verbose_name=_("이어진 상담"), blank=True, related_name="inquiries"
+    )
 
     class Meta:
         verbose_name = _("문의")
@@ -133,6 +137,8 @@ class FaqHelpful(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("FAQ 도움됨 표시")
+        verbose_name_plural = _("FAQ 도움됨 표시")
         constraints = [models.UniqueConstraint(fields=["faq", "user"], name="faq_helpful_once")]
 
     def __str__(self) -> str:

@@ -6,7 +6,7 @@ import re
 
 import nh3
 
-INLINE_IMAGE_URL = re.compile(r"^/inquiries/files/(\d+)/$")
+INLINE_IMAGE_URL = re.compile(r"^/inquiries/files/([0-9]+)/$")
 
 _TEXT_TAGS = {
     "p", "br", "hr", "div", "span", "b", "strong", "i", "em", "u", "s", "strike", "sub", "sup",
@@ -26,7 +26,7 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "img" and attribute == "src":
         return value if INLINE_IMAGE_URL.match(value) else None
     if attribute in {"width", "height", "colspan", "rowspan"}:
-        return value if value.isdigit() and len(value) <= 4 else None
+        return value if value.isascii() and value.isdigit() and len(value) <= 4 else None
     return value
 
 
@@ -48,7 +48,7 @@ def sanitize_html(html: str, *, images: bool = True) -> str:
 
 def inline_image_ids(html: str) -> set[int]:
     """Ids of our uploaded images that a cleaned body refers to."""
-    return {int(n) for n in re.findall(r'<img[^>]*\ssrc="/inquiries/files/(\d+)/"', html)}
+    return {int(n) for n in re.findall(r'<img[^>]*\ssrc="/inquiries/files/([0-9]+)/"', html)}
 
 
 def has_text(html: str) -> bool:

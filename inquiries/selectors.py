@@ -1,12 +1,11 @@
 from __future__ import annotations
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
-from django.http import Http404
 from django.utils import timezone
 
 from customers.models import User
 
-from .models import Attachment, FaqEntry, Inquiry, Reply
+from .models import FaqEntry, Inquiry, Reply
 
 WAITING = Inquiry.WAITING
 QUEUE_VIEWS = ("waiting", "mine", "overdue", "alerts", "all")
@@ -38,14 +37,6 @@ def inquiry_list_for_customer(*, customer: User, include_internal: bool = False)
     )
 
 
-def inquiry_get_for_customer(*, customer: User, pk: int) -> Inquiry:
-    """One of the customer's own inquiries, or 404 (someone else's looks exactly like a missing one)."""
-    try:
-        return inquiry_list_for_customer(customer=customer).get(pk=pk)
-    except Inquiry.DoesNotExist:
-        raise Http404 from None
-
-
 def inquiry_queue(*, view: str, user: User, q: str = "") -> QuerySet[Inquiry]:
     """The staff queue. Waiting inquiries come first, the nearest deadline on top."""
     qs = _with_counts(Inquiry.objects.all()).select_related(
@@ -72,20 +63,6 @@ def inquiry_thread(*, inquiry: Inquiry, include_internal: bool) -> list[Reply]:
     if not include_internal:
         replies = replies.filter(is_internal=False)
     return list(replies.order_by("created_at", "id"))
-
-
-def attachment_visible_to(*, attachment: Attachment, user: User) -> bool:
-    """Staff see every file; a customer sees files of their own inquiries (never of internal
-    notes) and the editor images they have uploaded but not posted yet."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_bank_staff:
-        return True
-    if attachment.reply is not None and attachment.reply.is_internal:
-        return False
-    if attachment.inquiry is None:
-        return attachment.uploaded_by_id == user.pk
-    return attachment.inquiry.customer_id == user.pk
 
 
 def faq_search(*, q: str = "", main_code: str = "") -> QuerySet[FaqEntry]:

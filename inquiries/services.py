@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from consultations.models import MainCategory, MiddleCategory
 from customers.models import User
 from messaging.models import Purpose
-from messaging.services import message_enqueue
+from messaging.outbox import message_enqueue
 
 from .files import EXTENSIONS, check_upload, clean_name
 from .models import Attachment, FaqEntry, FaqHelpful, Inquiry, Reply
@@ -199,6 +199,12 @@ def faq_publish(
     """An edited, anonymised question and answer anyone may read. No images (they belong to a customer)."""
     if not by.is_bank_staff:
         raise ValidationError(_("직원만 게시할 수 있습니다."), code="not_staff")
+    if (
+        inquiry is not None
+        and not inquiry.replies.filter(is_internal=False, author__role__in=User.STAFF_ROLES).exists()
+    ):
+        # An entry drawn from an inquiry publishes the bank's answer; without one it would be a bare question.
+        raise ValidationError(_("답변이 등록된 문의만 FAQ로 게시할 수 있습니다."), code="unanswered")
     names = [inquiry.customer.name] if inquiry is not None else []
     cleaned = anonymise(sanitize_html(answer, images=False), names=names)
     if not has_text(cleaned):

@@ -6,18 +6,20 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.models import AuditEntry
 from audit.services import audit_record
+from core.uploads import upload_refused
 from customers.roles import AuthenticatedRequest, staff_required
 
 from . import services
+from .access import faq_get_for_user, inquiry_get_for_user
+from .files import too_large_message
 from .forms import AssignForm, FaqForm, QueueSearchForm, ReplyForm
-from .models import FaqEntry, Inquiry
 from .selectors import QUEUE_VIEWS, inquiry_queue, inquiry_queue_counts, inquiry_thread
 from .views import apply_errors
 
@@ -47,16 +49,12 @@ def queue_view(request: AuthenticatedRequest) -> HttpResponse:
     return render(request, "inquiries/staff_queue.html", context)
 
 
-def _inquiry(pk: int) -> Inquiry:
-    return get_object_or_404(
-        Inquiry.objects.select_related("customer", "assignee", "main_category", "middle_category"), pk=pk
-    )
-
-
 @staff_required
 def detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    inquiry = _inquiry(pk)
+    inquiry = inquiry_get_for_user(user=request.user, pk=pk)
     form = ReplyForm(request.POST or None, request.FILES or None)
+    if upload_refused(request):
+        form.add_error(None, too_large_message())
     if request.method == "POST" and form.is_valid():
         internal = form.cleaned_data["internal"]
         try:
@@ -95,7 +93,7 @@ def detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def assign_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    inquiry = _inquiry(pk)
+    inquiry = inquiry_get_for_user(user=request.user, pk=pk)
     if "claim" in request.POST:
         assignee = request.user
     else:
@@ -122,7 +120,7 @@ def assign_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 @staff_required
 def faq_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    inquiry = _inquiry(pk)
+    inquiry = inquiry_get_for_user(user=request.user, pk=pk)
     answers = [r for r in inquiry_thread(inquiry=inquiry, include_internal=False) if r.author.is_bank_staff]
     if not answers:
         messages.error(request, _("답변이 등록된 문의만 FAQ로 게시할 수 있습니다."))
@@ -153,7 +151,7 @@ def faq_publish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @staff_required
 @require_POST
 def faq_unpublish_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    faq = get_object_or_404(FaqEntry, pk=pk)
+    faq = faq_get_for_user(user=request.user, pk=pk, manage=True)
     services.faq_unpublish(faq=faq, by=request.user)
     messages.success(request, _("FAQ 게시를 내렸습니다."))
     return redirect("inquiries:faq")

@@ -8,27 +8,23 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from consultations.models import MainCategory
+from core.uploads import upload_refused
 from customers.models import User
 from customers.roles import AuthenticatedRequest, customer_required, role_required
 
 from . import services
+from .access import attachment_get_for_user, faq_get_for_user, inquiry_get_for_user
+from .files import too_large_message
 from .forms import FaqSearchForm, FollowUpForm, InquiryForm
-from .models import Attachment, FaqEntry
-from .selectors import (
-    attachment_visible_to,
-    faq_search,
-    inquiry_get_for_customer,
-    inquiry_list_for_customer,
-    inquiry_thread,
-)
+from .selectors import faq_search, inquiry_list_for_customer, inquiry_thread
 
 PAGE_SIZE = 15
 signed_in = role_required(User.Role.CUSTOMER, *User.STAFF_ROLES)
@@ -54,6 +50,8 @@ def inquiry_list_view(request: AuthenticatedRequest) -> HttpResponse:
 @customer_required
 def inquiry_new_view(request: AuthenticatedRequest) -> HttpResponse:
     form = InquiryForm(request.POST or None, request.FILES or None)
+    if upload_refused(request):  # what arrived before the cut is not the customer's whole post
+        form.add_error(None, too_large_message())
     if request.method == "POST" and form.is_valid():
         try:
             inquiry = services.inquiry_create(
@@ -74,8 +72,10 @@ def inquiry_new_view(request: AuthenticatedRequest) -> HttpResponse:
 
 @customer_required
 def inquiry_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    inquiry = inquiry_get_for_customer(customer=request.user, pk=pk)
+    inquiry = inquiry_get_for_user(user=request.user, pk=pk)
     form = FollowUpForm(request.POST or None, request.FILES or None)
+    if upload_refused(request):
+        form.add_error(None, too_large_message())
     if request.method == "POST" and form.is_valid():
         try:
             services.inquiry_follow_up(
@@ -102,6 +102,8 @@ def inquiry_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 @require_POST
 def upload_view(request: AuthenticatedRequest) -> JsonResponse:
     """The editor's image upload: an image only, stored privately; answers with the URL to insert."""
+    if upload_refused(request):
+        return JsonResponse({"error": too_large_message()}, status=413)
     upload = request.FILES.get("file")
     if upload is None:
         return JsonResponse({"error": _("파일이 없습니다.")}, status=400)
@@ -116,9 +118,7 @@ def file_view(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A stored file, to whoever may see it; everyone else gets the same 404 as for a missing one."""
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
-    attachment = get_object_or_404(Attachment.objects.select_related("inquiry", "reply"), pk=pk)
-    if not attachment_visible_to(attachment=attachment, user=request.user):  # type: ignore[arg-type]
-        raise Http404
+    attachment = attachment_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
     response = FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -151,7 +151,7 @@ def faq_list_view(request: HttpRequest) -> HttpResponse:
 
 
 def faq_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
-    faq = get_object_or_404(faq_search(), pk=pk)
+    faq = faq_get_for_user(user=request.user, pk=pk)  # type: ignore[arg-type]
     seen = request.session.get("faq_seen", [])
     if pk not in seen:  # one view per visitor session, not per reload
         services.faq_count_view(faq=faq)
@@ -166,7 +166,7 @@ def faq_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @signed_in
 @require_POST
 def faq_helpful_view(request: AuthenticatedRequest, pk: int) -> HttpResponse:
-    faq = get_object_or_404(FaqEntry, pk=pk, is_published=True)
+    faq = faq_get_for_user(user=request.user, pk=pk)
     if services.faq_mark_helpful(faq=faq, user=request.user):
         messages.success(request, _("의견 감사합니다."))
     else:

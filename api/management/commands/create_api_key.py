@@ -15,12 +15,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--channel", required=True, help="channel code: branch, call, video, internet, remote"
         )
+        parser.add_argument("--no-history", action="store_true", help="a new client may not read history")
+        parser.add_argument(
+            "--branch", action="append", default=[], help="a new client writes only as this branch's staff"
+        )
 
-    def handle(self, *args, client: str, channel: str, **options):
+    def handle(self, *args, client: str, channel: str, no_history: bool, branch: list[str], **options):
         existing = ApiClient.objects.filter(name=client.strip()).first()
         try:
             if existing is None:
-                api = api_client_create(name=client, channel_code=channel)
+                api = api_client_create(
+                    name=client,
+                    channel_code=channel,
+                    can_read_history=not no_history,
+                    branch_codes=tuple(branch),
+                )
             elif existing.channel.code != channel:
                 raise CommandError(
                     f"Client {client!r} exists with channel {existing.channel.code!r}, not {channel!r}."
