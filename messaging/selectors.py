@@ -6,6 +6,8 @@ from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
+from core.params import ascii_digits
+
 from .models import Message, Purpose
 
 
@@ -29,7 +31,7 @@ def _filtered(filters: MessageFilters) -> QuerySet[Message]:
     if filters.until:
         qs = qs.filter(created_at__lt=filters.until)
     if filters.query:
-        digits = "".join(ch for ch in filters.query if ch.isdigit())
+        digits = "".join(ch for ch in ascii_digits(filters.query) if ch in "0123456789")
         condition = Q(customer__username=filters.query.strip())
         if len(digits) >= 4:
             condition |= (

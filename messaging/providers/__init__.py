@@ -13,24 +13,36 @@ BACKENDS = {
     "console": "messaging.providers.console.ConsoleProvider",
     "memory": "messaging.providers.memory.MemoryProvider",
     "twilio": "messaging.providers.twilio.TwilioProvider",
+    "solapi": "messaging.providers.solapi.SolapiProvider",
 }
 
 _cache: dict[str, SmsProvider] = {}
 
 
+def provider_class(name: str) -> type[SmsProvider]:
+    return import_string(BACKENDS.get(name, name))
+
+
 def get_provider() -> SmsProvider:
     name = settings.SMS_BACKEND
     if name not in _cache:
-        path = BACKENDS.get(name, name)
         _cache.clear()
-        _cache[name] = import_string(path)()
+        _cache[name] = provider_class(name)()
     return _cache[name]
 
 
 @receiver(setting_changed)
 def _forget_provider(*, setting: str, **kwargs: object) -> None:
-    if setting.startswith(("SMS_", "TWILIO_")):
+    if setting.startswith(("SMS_", "TWILIO_", "SOLAPI_")):
         _cache.clear()
 
 
-__all__ = ["PermanentError", "ProviderTimeout", "SendResult", "SmsProvider", "TransientError", "get_provider"]
+__all__ = [
+    "PermanentError",
+    "ProviderTimeout",
+    "SendResult",
+    "SmsProvider",
+    "TransientError",
+    "get_provider",
+    "provider_class",
+]

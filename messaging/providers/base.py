@@ -1,7 +1,20 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ..models import Message
+
+
+@dataclass(frozen=True)
+class Alimtalk:
+    """A KakaoTalk alimtalk: an approved template of the sender profile, filled with variables.
+    The body stays the SMS/LMS text, the same content, for a fallback."""
+
+    template_id: str
+    variables: dict[str, str] = field(default_factory=dict)
+    pf_id: str = ""  # the sender profile; empty: the provider's configured one
 
 
 @dataclass(frozen=True)
@@ -10,6 +23,7 @@ class OutgoingSms:
     to: str  # E.164
     body: str
     kind: str  # "sms" | "lms"
+    alimtalk: Alimtalk | None = None  # only for providers that speak KakaoTalk
 
 
 @dataclass(frozen=True)
@@ -41,4 +55,10 @@ class SmsProvider(Protocol):
 
     def lookup(self, sms: OutgoingSms, *, since_epoch: float) -> SendResult | None:
         """Find a message this provider accepted for `sms` (after a timeout or a lost worker)."""
+        ...
+
+    @staticmethod
+    def status_from_report(provider_status: str) -> Message.Status | None:
+        """Our status for a word of this provider's delivery reports; None for a word that says
+        nothing about an outgoing message."""
         ...

@@ -3,6 +3,7 @@ from __future__ import annotations
 import itertools
 import sys
 
+from ..models import Message
 from .base import OutgoingSms, SendResult
 
 _ids = itertools.count(1)
@@ -20,3 +21,7 @@ class ConsoleProvider:
 
     def lookup(self, sms: OutgoingSms, *, since_epoch: float) -> SendResult | None:
         return None  # a console message is never ambiguous
+
+    @staticmethod
+    def status_from_report(provider_status: str) -> Message.Status | None:
+        return None  # sends no delivery reports

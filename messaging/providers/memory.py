@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import threading
 
+from ..models import Message
 from .base import OutgoingSms, SendResult
 
 # Like django.core.mail.outbox: tests read what was "sent" here.
@@ -23,3 +24,7 @@ class MemoryProvider:
                 if sent.message_id == sms.message_id:
                     return SendResult(provider_message_id=f"mem-{index}")
         return None
+
+    @staticmethod
+    def status_from_report(provider_status: str) -> Message.Status | None:
+        return None  # sends no delivery reports

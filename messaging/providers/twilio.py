@@ -16,11 +16,24 @@ from twilio.base.exceptions import TwilioRestException
 from twilio.http.http_client import TwilioHttpClient
 from twilio.rest import Client
 
+from ..encoding import TWILIO_MAX_CHARS
+from ..models import Message
 from .base import OutgoingSms, PermanentError, ProviderTimeout, SendResult, TransientError
 
 TWILIO_BASE = "https://api.twilio.com"
 # Twilio error codes that no retry can fix (invalid/unreachable number, opted out, body refused).
 PERMANENT_CODES = {21211, 21214, 21217, 21407, 21408, 21610, 21612, 21614, 21617, 30003, 30005, 30006, 30007}
+# Twilio's MessageStatus words in a delivery report, in our terms. Words not here (receiving,
+# read, ...) say nothing about an outgoing SMS and are ignored.
+STATUS_WORDS = {
+    "accepted": Message.Status.SENT,
+    "queued": Message.Status.SENT,
+    "sending": Message.Status.SENT,
+    "sent": Message.Status.SENT,
+    "delivered": Message.Status.DELIVERED,
+    "undelivered": Message.Status.FAILED,
+    "failed": Message.Status.FAILED,
+}
 
 
 class _RebasedHttpClient(TwilioHttpClient):
@@ -52,6 +65,10 @@ class TwilioProvider:
         self.client = Client(settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client)
         self.from_number = settings.TWILIO_FROM_NUMBER
 
+    @staticmethod
+    def status_from_report(provider_status: str) -> Message.Status | None:
+        return STATUS_WORDS.get(provider_status)
+
     def _status_callback(self, sms: OutgoingSms) -> str | None:
         base = settings.TWILIO_STATUS_CALLBACK_BASE
         if not base:
@@ -59,6 +76,11 @@ class TwilioProvider:
         return f"{base.rstrip('/')}{reverse('messaging:twilio_status')}?m={sms.message_id}"
 
     def send(self, sms: OutgoingSms) -> SendResult:
+        if len(sms.body) > TWILIO_MAX_CHARS:
+            # Twilio would answer 21617 after the request; saying why, before it, is clearer.
+            raise PermanentError(
+                f"body of {len(sms.body):,} characters is over Twilio's limit of {TWILIO_MAX_CHARS:,}"
+            )
         params: dict[str, Any] = {"to": sms.to, "from_": self.from_number, "body": sms.body}
         callback = self._status_callback(sms)
         if callback:
