@@ -25,10 +25,17 @@
       if (result.ok) {
         out.body.textContent = result.body;
         out.kind.textContent = result.kind;
-        out.bytes.textContent = `${result.bytes} bytes`;
+        out.bytes.textContent = form.dataset.msgSize.replace("{bytes}", result.bytes).replace("{chars}", result.chars);
+        result.limits.forEach((limit, index) => {
+          const row = document.querySelector(`#preview-limits tr[data-limit="${index}"]`);
+          if (!row) return;
+          row.querySelector("[data-count]").textContent = limit.count;
+          row.classList.toggle("table-danger", limit.over && limit.refuses);
+          row.classList.toggle("table-warning", limit.over && !limit.refuses);
+        });
       }
     } catch (err) {
-      out.error.textContent = "미리보기를 불러오지 못했습니다.";
+      out.error.textContent = form.dataset.msgFailed;
     }
   }
 

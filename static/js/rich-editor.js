@@ -48,7 +48,7 @@
       const images = !("noImages" in textarea.dataset);
       const insert = images ? ["link", "picture"] : ["link"];
       $(textarea).summernote({
-        lang: "ko-KR",
+        lang: document.documentElement.lang === "en" ? "en-US" : "ko-KR", // en-US is built in
         modules: modules,
         height: 240,
         disableDragAndDrop: !images,
@@ -74,7 +74,21 @@
           },
         },
       });
-      $(textarea).next(".note-editor").find(".note-image-input").removeAttr("name");
+      const editor = $(textarea).next(".note-editor");
+      editor.find(".note-image-input").removeAttr("name");
+      // The editable area is what a screen reader fills in: give it the textarea's label.
+      // Summernote puts aria-label on its resize bar, a plain div: that bar is decoration.
+      const label = textarea.id && document.querySelector(`label[for="${textarea.id}"]`);
+      const editable = editor.find(".note-editable");
+      if (label) {
+        label.id = label.id || `${textarea.id}-label`;
+        editable.attr("aria-labelledby", label.id);
+        label.addEventListener("click", () => editable.trigger("focus"));
+      } else {
+        editable.attr("aria-label", textarea.getAttribute("aria-label") || textarea.name);
+      }
+      editable.attr("aria-multiline", "true");
+      editor.find(".note-resizebar").removeAttr("aria-label").attr("aria-hidden", "true");
       if (textarea.form) {
         textarea.form.addEventListener("submit", () => {
           textarea.value = $(textarea).summernote("isEmpty") ? "" : $(textarea).summernote("code");
