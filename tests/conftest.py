@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from customers.demo import DEMO_PASSWORD
 from customers.models import User
+from demo.accounts import DEMO_PASSWORD
 from messaging.providers import memory
 
 

@@ -46,3 +46,24 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = manage("check", DJANGO_ENV="production", ALLOWED_HOSTS="omnihana.example.com")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_the_local_run_shows_the_korean_error_pages_not_djangos_technical_ones(tmp_path):
+    """DEBUG is off unless asked for, so a wrong address in ./scripts/run.sh is the Korean 404."""
+    result = subprocess.run(  # noqa: S603 - our own settings module, fixed code
+        [sys.executable, "-c", "from omnihana import settings; print(settings.DEBUG)"],
+        cwd=ROOT,
+        env={k: v for k, v in os.environ.items() if k not in {"DEBUG", "DJANGO_ENV"}},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_a_wrong_address_is_the_korean_404_page(client, db):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert "페이지를 찾을 수 없습니다" in page and "URLconf" not in page

@@ -15,7 +15,19 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from api.keys import api_key_issue
 from api.models import ApiClient
-from consultations.models import Booking, Channel, Consultation, MiddleCategory, Unavailability
+from campaigns.models import BannedWord, Campaign
+from cases.models import Case, Team
+from cases.services import case_open
+from consultations.export_jobs import export_dir, export_link_token
+from consultations.models import (
+    Booking,
+    Callback,
+    Channel,
+    Consultation,
+    ExportJob,
+    MiddleCategory,
+    Unavailability,
+)
 from customers.models import User
 from inquiries.models import Attachment, FaqEntry, Inquiry, Reply
 from messaging.models import Message, Purpose
@@ -54,6 +66,7 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "healthz": OPEN,
     "signup": SIGNED_IN_GO_HOME,
     "otp_send": dict.fromkeys(ROLES, 405),  # POST only
+    "session_extend": dict.fromkeys(ROLES, 405),  # POST only (the idle warning's 연장)
     "password_reset": OPEN,
     "password_reset_confirm": dict.fromkeys(ROLES, 302),  # back to step one without a pending reset
     "me:profile": CUSTOMER_HOME,
@@ -67,6 +80,7 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "api:docs": OPEN,
     "me:password": CUSTOMER_HOME,
     "messaging:twilio_status": dict.fromkeys(ROLES, 405),  # Twilio POSTs, signed
+    "messaging:solapi_report": dict.fromkeys(ROLES, 405),  # SOLAPI POSTs, with the shared secret
     "me:home": CUSTOMER_HOME,
     "me:consultation_detail": OWN_RECORD,
     "me:chart_category": CUSTOMER_HOME,
@@ -77,16 +91,31 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "me:booking_detail": OWN_RECORD,
     "me:booking_ics": OWN_RECORD,
     "me:booking_cancel": {**CUSTOMER_HOME, "customer": 405, "other_customer": 405},  # POST only
+    "me:booking_reschedule": OWN_RECORD,
+    "me:callbacks": CUSTOMER_HOME,
+    "me:callback_new": CUSTOMER_HOME,
+    "me:callback_cancel": {**CUSTOMER_HOME, "customer": 405, "other_customer": 405},  # POST only
+    "staff:callbacks": STAFF,
+    "staff:callback_claim": STAFF_POST_ONLY,
+    "staff:callback_unreachable": STAFF_POST_ONLY,
     "staff:today": STAFF,
     "staff:customers": STAFF,
     "staff:customer_detail": STAFF,
+    "staff:customer_create": STAFF,
+    "staff:customer_merge": MANAGER,
     "staff:favourite_toggle": STAFF_POST_ONLY,
+    "staff:customer_reveal": STAFF_POST_ONLY,
     "staff:consultation_create": STAFF,
     "staff:booking_create": STAFF,
     "staff:consultations": STAFF,
     "staff:consultation_export": STAFF,
+    "staff:export_job": MANAGER,
+    "staff:export_download": MANAGER,
     "staff:consultation_edit": STAFF,
-    "staff:booking_detail": {**STAFF, "teller": 302, "agent": 302, "manager": 302},
+    "staff:consultation_note_add": STAFF_POST_ONLY,
+    "staff:booking_detail": STAFF,
+    "staff:booking_cancel": STAFF_POST_ONLY,
+    "staff:booking_no_show": STAFF_POST_ONLY,
     "staff:calendar": STAFF,
     "staff:calendar_events": {**STAFF, "teller": 400, "agent": 400, "manager": 400},  # needs start/end
     "staff:calendar_block_create": STAFF_POST_ONLY,
@@ -119,6 +148,31 @@ EXPECTED: dict[str, Mapping[str, object]] = {
     "staff:inquiry_assign": STAFF_POST_ONLY,
     "staff:inquiry_faq": STAFF,
     "staff:faq_unpublish": STAFF_POST_ONLY,
+    "staff:cases": STAFF,
+    "staff:case_create": STAFF,
+    # A case is read by those with a part in it: hnv2001 opened it; teller hnv2004 has none.
+    "staff:case_detail": {**STAFF, "teller": 404},
+    "staff:case_action": STAFF_POST_ONLY,
+    "staff:teams": MANAGER,
+    "staff:team_create": MANAGER,
+    "staff:team_edit": MANAGER,
+    "me:cases": CUSTOMER_HOME,
+    "me:case_detail": OWN_RECORD,
+    "api:cases": dict.fromkeys(ROLES, 401),
+    "staff:campaigns": MANAGER,
+    "staff:campaign_create": MANAGER,
+    "staff:segment_upload": MANAGER,
+    "staff:campaign_detail": MANAGER,
+    "staff:campaign_edit": MANAGER,
+    "staff:campaign_results": MANAGER,
+    "staff:campaign_results_csv": MANAGER,
+    "staff:campaign_action": MANAGER_POST_ONLY,
+    "staff:segment_create": MANAGER,
+    "staff:segment_count": MANAGER,
+    "staff:banned_words": MANAGER,
+    "staff:banned_word_delete": MANAGER_POST_ONLY,
+    "staff:customer_opt_out": STAFF_POST_ONLY,
+    "campaigns:opt_out_report": dict.fromkeys(ROLES, 405),  # the provider POSTs, with the shared secret
 }
 SKIPPED_NAMESPACES = {"admin"}  # Django's own admin, guarded by is_staff (tested below)
 SKIPPED_NAMES = {"set_language"}  # Django's language switch: POST, no data
@@ -142,6 +196,11 @@ def test_every_url_has_declared_expectations():
 
 @pytest.fixture
 def objects(db):
+    return permission_objects()
+
+
+def permission_objects() -> dict[str, object]:
+    """One of each kind of record the URLs take, over the demo bank (also used by the e2e page walk)."""
     customer = User.objects.get(username="hanauser1")
     teller = User.objects.get(username="hnv2004")
     middle = MiddleCategory.objects.get(code="0101")
@@ -179,7 +238,36 @@ def objects(db):
     faq = FaqEntry.objects.create(
         main_category=middle.main, title="perm", answer="<p>a</p>", published_by=teller
     )
+    callback = Callback.objects.create(
+        customer=customer, phone="+821023456789", main_category=middle.main, due_at=start
+    )
+    card = Team.objects.get(code="card")
+    case = case_open(
+        customer=customer,
+        kind=Case.Kind.COMPLAINT,
+        priority=Case.Priority.NORMAL,
+        title="perm",
+        description="perm",
+        team=card,
+        main_category=middle.main,
+        middle_category=middle,
+        by=User.objects.get(username="hnv2001"),
+    )
+    manager = User.objects.get(username="hnv9001")
+    job = ExportJob.objects.create(
+        requested_by=manager, fmt="csv", status=ExportJob.Status.DONE, total=1, done=1, file_name="perm.csv"
+    )
+    (export_dir() / "perm.csv").write_text("등록일시\n", encoding="utf-8")
+    banned = BannedWord.objects.first()
+    assert banned is not None, "the demo bank has banned words"
     return {
+        "campaign": Campaign.objects.get(name="전세자금대출 상담 안내").pk,
+        "banned_word": banned.pk,
+        "export_job": job.pk,
+        "export_token": export_link_token(job),
+        "callback": callback.pk,
+        "case": case.pk,
+        "team": card.pk,
         "inquiry": inquiry.pk,
         "branch": teller.staff_profile.branch_id,
         "attachment": attachment.pk,
@@ -190,28 +278,43 @@ def objects(db):
         "booking": booking.pk,
         "block": block.pk,
         "message": message.pk,
-        "consultation": Consultation.objects.filter(customer=customer).first().pk,
+        "consultation": Consultation.objects.filter(customer=customer).values_list("pk", flat=True)[0],
     }
 
 
-def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
-    if name in {"staff:customer_detail", "staff:favourite_toggle"}:
+def kwargs_for(name: str, objects: dict[str, object]) -> dict[str, object]:
+    if name in {
+        "staff:customer_detail",
+        "staff:favourite_toggle",
+        "staff:customer_opt_out",
+        "staff:customer_reveal",
+    }:
         return {"pk": objects["customer_id"]}
-    if name in {"staff:consultation_create", "staff:booking_create"}:
+    if name in {"staff:consultation_create", "staff:booking_create", "staff:case_create"}:
         return {"customer_id": objects["customer_id"]}
     by_name: dict[str, dict[str, object]] = {
         "staff:consultation_edit": {"pk": objects["consultation"]},
+        "staff:consultation_note_add": {"pk": objects["consultation"]},
         "me:consultation_detail": {"pk": objects["consultation"]},
+        "me:case_detail": {"pk": objects["case"]},
         "me:booking_detail": {"pk": objects["booking"]},
         "me:booking_ics": {"pk": objects["booking"]},
         "me:booking_cancel": {"pk": objects["booking"]},
         "staff:booking_detail": {"pk": objects["booking"]},
+        "staff:booking_cancel": {"pk": objects["booking"]},
+        "staff:booking_no_show": {"pk": objects["booking"]},
+        "me:booking_reschedule": {"pk": objects["booking"]},
+        "me:callback_cancel": {"pk": objects["callback"]},
+        "staff:callback_claim": {"pk": objects["callback"]},
+        "staff:callback_unreachable": {"pk": objects["callback"]},
         "staff:calendar_block": {"pk": objects["block"]},
         "staff:message_detail": {"pk": objects["message"]},
         "staff:message_retry": {"pk": objects["message"]},
         "staff:message_template_edit": {"purpose": "otp"},
         "staff:message_template_preview": {"purpose": "otp"},
         "staff:consultation_export": {"fmt": "csv"},
+        "staff:export_job": {"pk": objects["export_job"]},
+        "staff:export_download": {"token": objects["export_token"]},
         "staff:api_key_create": {"pk": objects["api_client"]},
         "staff:api_key_revoke": {"pk": objects["api_key"]},
         "staff:analytics_chart": {"name": "channel"},
@@ -226,6 +329,15 @@ def kwargs_for(name: str, objects: dict[str, int]) -> dict[str, object]:
         "staff:inquiry_assign": {"pk": objects["inquiry"]},
         "staff:inquiry_faq": {"pk": objects["inquiry"]},
         "staff:faq_unpublish": {"pk": objects["faq"]},
+        "staff:case_detail": {"pk": objects["case"]},
+        "staff:case_action": {"pk": objects["case"], "action": "accept"},
+        "staff:team_edit": {"pk": objects["team"]},
+        "staff:campaign_detail": {"pk": objects["campaign"]},
+        "staff:campaign_edit": {"pk": objects["campaign"]},
+        "staff:campaign_results": {"pk": objects["campaign"]},
+        "staff:campaign_results_csv": {"pk": objects["campaign"]},
+        "staff:campaign_action": {"pk": objects["campaign"], "action": "submit"},
+        "staff:banned_word_delete": {"pk": objects["banned_word"]},
     }
     return by_name.get(name, {})
 

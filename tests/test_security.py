@@ -75,11 +75,13 @@ def test_the_timeouts_follow_the_settings(client, teller, demo_password, frozen_
     assert "5분 동안 사용하지 않아 자동으로 로그아웃되었습니다" in sent_to_login(client)
 
 
-def test_customers_are_not_signed_out_after_30_minutes(client, customer, demo_password, frozen_now):
+def test_active_customers_stay_signed_in_past_30_minutes(client, customer, demo_password, frozen_now):
+    # Customers have their own idle limit (10 minutes, tests/customers/test_session_timeout.py).
     frozen_now(MORNING)
     sign_in(client, "hanauser1", demo_password)
-    frozen_now(MORNING + dt.timedelta(hours=3))
-    assert client.get(reverse("me:home")).status_code == 200
+    for minutes in range(8, 3 * 60, 8):
+        frozen_now(MORNING + dt.timedelta(minutes=minutes))
+        assert client.get(reverse("me:home")).status_code == 200
 
 
 def test_a_session_from_before_the_timeouts_starts_counting_at_its_next_request(client, teller, frozen_now):
@@ -119,7 +121,9 @@ def test_pages_with_personal_data_are_never_stored(client, db, login, url):
 
 
 def test_the_api_answers_are_never_stored(db):
-    api_client = ApiClient.objects.create(name="cache-check", channel=Channel.objects.get(code="video"))
+    api_client = ApiClient.objects.create(
+        name="cache-check", channel=Channel.objects.get(code="video"), can_read_history=True
+    )
     raw = api_key_issue(client=api_client)[1]
     client = APIClient()
     client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
@@ -143,6 +147,9 @@ def test_every_page_carries_the_security_headers(client, db):
     assert response["Referrer-Policy"] == "same-origin"
     assert response["X-Frame-Options"] == "DENY"
     assert "Strict-Transport-Security" not in response  # only in production, over HTTPS
+    permissions = dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+    assert permissions["camera"] == permissions["microphone"] == permissions["payment"] == "()"
+    assert permissions["geolocation"] == "(self)"  # the branch finder's "내 위치"
 
 
 PRODUCTION_PROBE = """
@@ -181,6 +188,7 @@ def test_production_redirects_to_https_and_sends_hsts_and_secure_cookies(tmp_pat
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert "frame-ancestors 'none'" in headers["Content-Security-Policy"]
     assert "no-store" in headers["Cache-Control"]
+    assert "camera=()" in headers["Permissions-Policy"]
     assert cookies and all("Secure" in cookie and "HttpOnly" in cookie for cookie in cookies)
 
 

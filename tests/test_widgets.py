@@ -6,7 +6,7 @@ import re
 
 from django import forms
 
-from omnihana.widgets import LongSelect
+from core.widgets import LongSelect
 
 CHOICES = [
     ("", "전체"),
@@ -48,3 +48,29 @@ def test_a_model_choice_field_with_it_still_validates(db):
     assert form.is_valid() and form.cleaned_data["branch"] == first
     assert f'<option value="{first.pk}" selected>{first}</option>' in str(form["branch"])
     assert not Filter({"branch": "999999"}).is_valid()
+
+
+def attributes(html: str) -> tuple[str, set[str]]:
+    """An <input>'s tag and its attributes (their order is not part of the HTML's meaning)."""
+    match = re.fullmatch(r"<input(.*?)>", html.strip())
+    assert match, html
+    return "input", set(re.findall(r'\s([\w-]+(?:="[^"]*")?)', match.group(1)))
+
+
+def test_the_quick_inputs_equal_djangos_inputs_with_values_attributes_and_escaping():
+    from core.widgets import QuickDateInput, QuickHiddenInput, QuickTextInput
+
+    attrs = {"class": "form-control", "id": "id_q", "placeholder": '제목 "또는" 이름', "required": True}
+    pairs = [
+        (QuickTextInput, forms.TextInput),
+        (QuickDateInput, forms.DateInput),
+        (QuickHiddenInput, forms.HiddenInput),
+    ]
+    for ours, theirs in pairs:
+        for value in (None, "", "결제", '<script>"x"</script>'):
+            mine = ours(attrs=attrs).render("q", value)
+            django = theirs(attrs=attrs).render("q", value)
+            assert attributes(mine) == attributes(django), (ours, value)
+    html = QuickTextInput().render("q", '<script>"x"</script>')
+    assert "<script>" not in html and 'value="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in html
+    assert "value=" not in QuickTextInput().render("q", None)

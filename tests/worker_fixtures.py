@@ -17,8 +17,8 @@ import pytest
 from django.db import connection
 
 from bench.common import Child, PrivateRedis, wait_for
-from messaging.fake_twilio import FakeTwilio
 from omnihana.celery import app as celery_app
+from tests.fakes.twilio import FakeTwilio
 
 TWILIO_TEST_TOKEN = "test-auth-token"  # noqa: S105 - a made-up token for the local fake
 
@@ -37,10 +37,16 @@ def fake_twilio(settings):
         yield server
 
 
-class Worker(Child):
-    """A Celery worker process of its own (thread pool) on the test database."""
+ALL_QUEUES = ["celery", "sms-transactional", "sms-notice", "sms-bulk"]
 
-    def __init__(self, env: dict[str, str], logdir: Path):
+
+class Worker(Child):
+    """A Celery worker process of its own (thread pool) on the test database; by default it
+    consumes every lane, or only `queues`."""
+
+    def __init__(
+        self, env: dict[str, str], logdir: Path, *, queues: list[str] | None = None, concurrency: int = 4
+    ):
         super().__init__(
             f"worker-{time.monotonic_ns()}",
             [
@@ -51,7 +57,8 @@ class Worker(Child):
                 "omnihana",
                 "worker",
                 "--pool=threads",
-                "--concurrency=4",
+                f"--concurrency={concurrency}",
+                f"--queues={','.join(queues or ALL_QUEUES)}",
                 "--without-heartbeat",
                 "--without-mingle",
                 "--without-gossip",
@@ -97,9 +104,8 @@ def publish_to(private_redis) -> Iterator[None]:
     celery_app.amqp._producer_pool = None
 
 
-@pytest.fixture
-def worker(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[Worker]:
-    env = {
+def worker_env(private_redis: PrivateRedis, fake_twilio: FakeTwilio) -> dict[str, str]:
+    return {
         **{k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")},
         "DJANGO_SETTINGS_MODULE": "omnihana.settings",
         "DATABASE_URL": worker_database_url(),
@@ -112,6 +118,23 @@ def worker(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[Worker]
         "SMS_SEND_TIMEOUT": "5",
         "SMS_RETRY_BASE_SECONDS": "0.2",
     }
-    process = Worker(env, tmp_path).start()
+
+
+@pytest.fixture
+def worker(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[Worker]:
+    process = Worker(worker_env(private_redis, fake_twilio), tmp_path).start()
     yield process
     process.stop()
+
+
+@pytest.fixture
+def lane_workers(private_redis, fake_twilio, publish_to, tmp_path) -> Iterator[dict[str, Worker]]:
+    """One worker per lane group, as deployed: the bulk lane's worker consumes nothing else."""
+    env = worker_env(private_redis, fake_twilio)
+    workers = {
+        "bulk": Worker(env, tmp_path, queues=["sms-bulk"], concurrency=1).start(),
+        "transactional": Worker(env, tmp_path, queues=["celery", "sms-transactional", "sms-notice"]).start(),
+    }
+    yield workers
+    for process in workers.values():
+        process.stop()

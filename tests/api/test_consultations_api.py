@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 from api.authentication import ClientRateThrottle
 from api.keys import api_key_issue, api_key_revoke
 from api.models import ApiKey
+from api.output import References
 from audit.models import AuditEntry
 from consultations.models import Consultation
 from customers.models import User
@@ -307,6 +308,8 @@ def test_concurrent_duplicate_posts_store_one_row(record):
     from tests.conftest import seed_demo_bank
 
     seed_demo_bank()
+    # A flush and a new seed renumber the categories; the process-wide cache must not remember them.
+    References.load(force=True)
     raw = api_key_issue(client=api_client_create(name="화상창구", channel_code="video"))[1]
     barrier = threading.Barrier(6)
     codes: list[int] = []
@@ -328,3 +331,31 @@ def test_concurrent_duplicate_posts_store_one_row(record):
     assert sorted(codes) == [200, 200, 200, 200, 200, 201]
     assert Consultation.objects.filter(external_id=record["external_id"]).count() == 1
     assert User.objects.filter(username="hanauser1").exists()
+
+
+# --- one write path ------------------------------------------------------------------------
+
+
+def test_it_audits_every_record_an_api_client_stores_and_not_a_repeat(api, record, video_client):
+    first = api.post(URL, record, format="json", REMOTE_ADDR="203.0.113.9").json()
+    api.post(URL, record, format="json")  # the same record again: stored already, nothing new
+    bulk = api.post(
+        BULK, {"records": [{**record, "external_id": f"vt-b-{n}"} for n in range(3)]}, format="json"
+    )
+    entries = AuditEntry.objects.filter(api_client=video_client, action=AuditEntry.Action.CREATE)
+    assert entries.count() == 4
+    single = entries.get(target=f"consultation {first['id']}")
+    assert single.actor is None and single.ip == "203.0.113.9"
+    assert single.customer == User.objects.get(username="hanauser1")
+    assert {e.target for e in entries} == {
+        f"consultation {r['id']}" for r in [first, *bulk.json()["results"]]
+    }
+
+
+def test_a_record_breaking_the_models_rules_is_refused_in_korean_by_the_same_rule_as_the_form(api, record):
+    response = api.post(URL, {**record, "middle_category": "0101"}, format="json")  # 0101 is under 01
+    assert response.status_code == 400
+    assert response.json()["middle_category"] == ["선택한 대분류에 속한 중분류가 아닙니다."]
+    future = api.post(URL, {**record, "occurred_at": "2099-01-01T00:00:00+09:00"}, format="json")
+    assert future.json()["occurred_at"] == ["미래의 상담은 기록할 수 없습니다."]
+    assert not AuditEntry.objects.filter(api_client__name="화상창구").exists()

@@ -100,3 +100,50 @@ def test_manager_edits_a_branch_and_bad_input_changes_nothing(client, manager, c
     assert ok.status_code == 302
     saved = Branch.objects.get(pk=branch.pk)
     assert str(saved.latitude) == "37.566100" and saved.services == ["예금", "대출"]
+
+
+@pytest.mark.parametrize("dong", ["역삼동", "서초동"])
+def test_a_dong_from_the_placeholder_finds_the_nearest_branches(client, db, dong):
+    # Road-name addresses never name the 동: the finder places it on its own.
+    response = client.get(reverse("branches:list"), {"near": dong})
+    page = response.content.decode()
+    assert "찾지 못했습니다" not in page
+    found = list(response.context["page"].object_list)
+    assert found and [f.distance for f in found] == sorted(f.distance for f in found)
+    assert "강남구" in found[0].branch.address and found[0].distance < 5
+
+
+def test_a_name_search_with_dong_finds_the_branch(client, db):
+    found = list(client.get(reverse("branches:list"), {"q": "여의도동"}).context["page"].object_list)
+    assert [f.branch.name for f in found] == ["여의도 지점"]
+
+
+def test_branch_page_without_kakao_key_shows_address_and_map_link_not_coordinates(client, db, settings):
+    settings.KAKAO_MAP_JS_KEY = ""
+    branch = Branch.objects.get(code="0001")
+    page = client.get(reverse("branches:detail", args=[branch.pk])).content.decode()
+    assert branch.address in page and "map.kakao.com/link/search/" in page
+    assert f"{branch.latitude}, {branch.longitude}" not in page and "좌표" not in page  # no raw coordinates
+
+
+def _active_branches(count: int) -> None:
+    active = list(Branch.objects.filter(is_active=True).order_by("pk"))
+    Branch.objects.filter(pk__in=[b.pk for b in active[count:]]).update(is_active=False)
+    for n in range(count - len(active)):
+        Branch.objects.create(name=f"추가 지점 {n}", code=f"T{n:03d}", address="서울특별시 중구 을지로 66")
+
+
+def test_thirteen_branches_are_one_page_not_twelve_and_one(client, db):
+    _active_branches(13)
+    response = client.get(reverse("branches:list"))
+    page = response.context["page"]
+    assert len(page.object_list) == 13 and not page.has_next()
+    assert "page=2" not in response.content.decode()
+
+
+def test_a_longer_list_still_pages_with_no_short_last_page(client, db):
+    _active_branches(17)
+    first = client.get(reverse("branches:list")).context["page"]
+    assert len(first.object_list) == 12 and first.has_next()
+    last = client.get(reverse("branches:list"), {"page": 2}).context["page"]
+    assert len(last.object_list) == 5 and not last.has_next()

@@ -14,8 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import day_counts
-from consultations.analytics import Period, counts_by, counts_over_time
 from consultations.bulk import insert_rows
+from consultations.counts import Period, counts_by, counts_over_time
 from consultations.models import Channel, Consultation, ConsultationDay, MiddleCategory
 from consultations.search import consultation_search
 from customers.models import User
@@ -120,7 +120,7 @@ def test_numbers_equal_a_brute_force_count(db, granularity):
 
 
 def _bucket(day: dt.date, period: Period) -> dt.date:
-    from consultations.analytics import bucket_start
+    from consultations.counts import bucket_start
 
     return bucket_start(day, period.granularity)
 
@@ -201,10 +201,49 @@ def test_bad_periods_are_refused_with_a_message(client, manager):
     client.force_login(manager)
     response = client.get(reverse("staff:analytics"), {"date_from": "2026-05-01", "date_to": "2026-01-01"})
     assert "시작일이 종료일보다 늦습니다" in response.content.decode()
-    long = client.get(
-        reverse("staff:analytics_chart", args=["timeline"]), {"date_from": "2020-01-01", "granularity": "day"}
+
+
+def test_a_long_period_by_day_is_drawn_by_a_coarser_unit_and_says_so(client, manager):
+    """A year at the day unit would be ~365 spiky points: weeks are drawn instead, and the page says so."""
+    client.force_login(manager)
+    params = {"date_from": "2025-01-01", "date_to": "2025-12-31", "granularity": "day"}
+    data = chart(client, "timeline", **params)
+    assert 50 <= len(data["labels"]) <= 53 and all(
+        label.endswith("~") or "(" in label for label in data["labels"]
     )
-    assert long.status_code == 400 and "기간이 너무 깁니다" in long.json()["errors"][0]
+    page = client.get(reverse("staff:analytics"), params)
+    assert page.context["current_granularity"] == "week"
+    assert "기간이 길어 일 단위 대신 주 단위로 보여 드립니다." in page.content.decode()
+    years = chart(client, "timeline", date_from="2020-01-01", granularity="day")
+    assert len(years["labels"]) <= 92  # by month
+
+
+def test_counts_are_straight_lines_with_the_running_period_marked(
+    client, manager, customer, teller, frozen_now
+):
+    frozen_now(dt.datetime(2031, 3, 15, 12, tzinfo=KST))
+    record(customer, teller, dt.datetime(2031, 2, 10, 10, tzinfo=KST))
+    client.force_login(manager)
+    data = chart(client, "timeline", date_from="2031-01-01", date_to="2031-03-15", granularity="month")
+    assert data["labels"] == ["2031-01", "2031-02", "2031-03 (집계 중)"]
+    assert data["partial"] == [2]
+    assert data["datasets"] and all(ds["tension"] == 0 for ds in data["datasets"])
+    cut = chart(client, "inquiries", date_from="2031-01-10", date_to="2031-02-28", granularity="month")
+    assert cut["labels"] == ["2031-01 (일부 기간)", "2031-02"] and cut["partial"] == [0]
+
+
+def test_channel_series_carry_the_channel_code_for_the_badge_colour(client, manager):
+    client.force_login(manager)
+    params = {"date_from": "2020-01-01", "granularity": "year"}
+    codes = dict(Channel.objects.values_list("name", "code"))
+    timeline = chart(client, "timeline", **params)
+    assert timeline["channels"] == [codes[ds["label"]] for ds in timeline["datasets"]]
+    doughnut = chart(client, "channel", **params)
+    assert doughnut["channels"] == [codes[label] for label in doughnut["labels"]]
+    staff = chart(client, "staff", **params)
+    assert staff["horizontal"] is True  # every name stays readable on a phone
+    page = client.get(reverse("staff:analytics"), params).content.decode()
+    assert 'aria-describedby="summary-staff"' in page and "가장 많은 것은" in page
 
 
 def test_first_response_median_p90_and_sla_hit_rate(db, customer, agent):

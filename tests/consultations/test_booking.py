@@ -101,7 +101,7 @@ def test_booking_a_free_slot_promises_one_confirmation(db, customer, teller, mon
     booking = book(customer, teller, at(TUESDAY, 10))
     assert booking.branch == teller.staff_profile.branch
     message = Message.objects.get(idempotency_key=f"booking:{booking.pk}:confirmed")
-    assert message.body == "[하나은행] 박진우님 3/4(화요일) 10:00 영업점 창구 상담 예약완료 (을지로 본점)"
+    assert message.body == "[하나은행] 박진우님 3/4(화) 10:00 영업점 창구 상담 예약완료 (을지로 본점)"
 
 
 def test_a_phone_booking_has_no_branch(db, customer, agent, monday, outbox):
@@ -202,7 +202,7 @@ def test_a_customer_cannot_cancel_within_the_last_hour_but_staff_can(
         booking_cancel(booking=booking, by=customer)
     assert err.value.code == "too_late"
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.BOOKED
-    booking_cancel(booking=booking, by=teller)
+    booking_cancel(booking=booking, by=teller, reason="customer_request")
     assert Booking.objects.get(pk=booking.pk).status == Booking.Status.CANCELLED
 
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from consultations.models import Booking, Channel, Consultation, MiddleCategory
 from customers.models import User
@@ -76,7 +77,9 @@ def test_my_charts_count_my_consultations_only(client, customer, other_customer)
     mine = Consultation.objects.filter(customer=customer)
     assert counts["원격"] == mine.filter(channel__code="remote").count() == 6
     assert sum(counts.values()) == mine.count()
-    assert set(data) == {"labels", "datasets"}
+    assert set(data) == {"labels", "datasets", "channels", "partial"}
+    # each bar carries its channel's code: the page colours it like the channel's badge
+    assert dict(zip(data["labels"], data["channels"], strict=True))["원격"] == "remote"
     client.force_login(other_customer)
     theirs = client.get(reverse("me:chart_category")).json()
     assert sum(theirs["datasets"][0]["data"]) == Consultation.objects.filter(customer=other_customer).count()
@@ -84,6 +87,8 @@ def test_my_charts_count_my_consultations_only(client, customer, other_customer)
 
 def test_months_are_korean_months(client, customer, teller, frozen_now):
     frozen_now(at(dt.date(2031, 3, 15), 12))
+    Booking.objects.filter(customer=customer).delete()
+    Consultation.objects.filter(customer=customer).delete()  # only this year's two: the last 12 months
     middle = MiddleCategory.objects.get(code="0101")
     for moment in [dt.datetime(2031, 3, 1, 0, 30, tzinfo=KST), dt.datetime(2031, 2, 28, 23, 30, tzinfo=KST)]:
         Consultation.objects.create(
@@ -98,11 +103,57 @@ def test_months_are_korean_months(client, customer, teller, frozen_now):
     client.force_login(customer)
     data = client.get(reverse("me:chart_month")).json()
     counts = dict(zip(data["labels"], data["datasets"][0]["data"], strict=True))
-    assert (counts["2031-03"], counts["2031-02"]) == (
+    # March is still running on the 15th: marked, drawn lighter, not a cliff
+    assert data["partial"] == [11]
+    assert (counts["2031-03 (집계 중)"], counts["2031-02"]) == (
         1,
         1,
     )  # 00:30 KST on 3/1 is March, though UTC says February
     assert len(data["labels"]) == 12
+    assert data["datasets"][0].get("tension", 0) == 0
+
+
+def test_my_charts_follow_the_history_filter(client, customer):
+    client.force_login(customer)
+    remote = Channel.objects.get(code="remote")
+    mine = Consultation.objects.filter(customer=customer)
+    params = {"channel": remote.pk}
+    data = client.get(reverse("me:chart_category"), params).json()
+    assert sum(data["datasets"][0]["data"]) == mine.filter(channel=remote).count() == 6
+    assert client.get(reverse("me:chart_channel"), params).json()["labels"] == ["원격"]
+    page = client.get(reverse("me:home"), params)
+    charts = page.context["charts"]
+    # every chart counts what the list shows: the months reach back to the oldest one kept
+    assert charts["category"].total == charts["month"].total == charts["channel"].total == 6
+    assert charts["channel"].rows == [("원격", 6)]
+    html = page.content.decode()
+    # the periods table lists the periods with consultations only (the chart keeps the gaps)
+    months = html[html.index('id="chart-month"') :]
+    assert months.count('<th scope="row"') == sum(1 for _label, n in charts["month"].rows if n)
+    assert f'data-chart-url="{reverse("me:chart_channel")}?channel={remote.pk}"' in html
+    # a period in the filter: the month chart shows that period's months
+    first = mine.order_by("occurred_at").first()
+    assert first is not None
+    day = timezone.localtime(first.occurred_at).date()
+    span = {"date_from": day.replace(day=1).isoformat(), "date_to": day.isoformat()}
+    month = client.get(reverse("me:chart_month"), span).json()
+    assert len(month["labels"]) == 1 and sum(month["datasets"][0]["data"]) >= 1
+    # no period asked and the history older than 36 months: by quarter or year, from a whole one
+    whole = client.get(reverse("me:chart_month")).json()
+    assert len(whole["labels"]) <= 36 and whole["partial"] == [len(whole["labels"]) - 1]
+    assert sum(whole["datasets"][0]["data"]) == mine.count()
+
+
+def test_an_empty_history_shows_an_empty_state_not_zero_charts(client, customer):
+    Booking.objects.filter(customer=customer).delete()
+    Consultation.objects.filter(customer=customer).delete()
+    client.force_login(customer)
+    html = client.get(reverse("me:home")).content.decode()
+    assert "아직 보여 드릴 상담이 없습니다." in html
+    assert "<canvas" not in html and "0</td>" not in html
+    # a filter that matches nothing says so
+    filtered = client.get(reverse("me:home"), {"date_from": "2001-01-01", "date_to": "2001-01-31"})
+    assert "조건에 맞는 상담이 없습니다." in filtered.content.decode()
 
 
 # --- booking -------------------------------------------------------------------------------------
@@ -156,7 +207,7 @@ def test_a_slot_someone_else_just_took_gets_a_friendly_message_and_fresh_slots(
     )
     page = response.content.decode()
     assert response.status_code == 200
-    assert "방금 다른 분이 그 시간을 예약했습니다" in page
+    assert "방금 다른 분이 예약한 시간입니다" in page
     assert f'value="{teller.pk}|2031-03-04T10:00:00+09:00"' not in page  # the refreshed slots lack it
     assert f'value="{teller.pk}|2031-03-04T10:30:00+09:00"' in page
 
@@ -222,7 +273,7 @@ def test_cancelling_in_the_last_hour_is_refused_and_explained(client, customer, 
     frozen_now(at(TUESDAY, 13, 15))
     client.force_login(customer)
     detail = client.get(reverse("me:booking_detail", args=[my_booking.pk])).content.decode()
-    assert "1시간 전부터는 취소할 수 없습니다" in detail
+    assert "1시간 전부터는 변경·취소할 수 없습니다" in detail
     page = client.post(reverse("me:booking_cancel", args=[my_booking.pk]), follow=True).content.decode()
     assert "1시간 전부터는 취소할 수 없습니다" in page
     assert Booking.objects.get(pk=my_booking.pk).status == Booking.Status.BOOKED

@@ -198,9 +198,25 @@ def test_the_search_page_shows_masked_rows_with_bounded_queries(
     with django_assert_max_num_queries(len(full_page.captured_queries)):
         response = client.get(reverse("staff:consultations"), {"date_from": "2031-01-01", "keyword": "대출"})
     page = response.content.decode()
-    assert "전세대출 한도 문의" in page and "적금 가입" in page and "우대 100%" not in page
+    assert "전세<mark>대출</mark> 한도 문의" in page and "적금 가입" in page and "우대 100%" not in page
     assert "박*우" in page and "박진우" not in page.split("<main")[1]
     assert "1994-**-**" in page
+
+
+def test_a_result_shows_why_it_matched_with_the_keyword_marked_and_escaped(client, teller, extra):
+    Consultation.objects.filter(pk=extra["deposit"].pk).update(
+        notes="앞부분 " * 20 + "<script>alert(1)</script> 손님이 대출을 함께 문의"
+    )
+    client.force_login(teller)
+    page = client.get(
+        reverse("staff:consultations"), {"date_from": "2031-01-01", "keyword": "대출"}
+    ).content.decode()
+    # Matched in the notes only: the title is plain, a snippet of the notes says why.
+    assert '<div class="oh-snippet text-muted">…' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; 손님이 <mark>대출</mark>을 함께 문의" in page
+    assert "<script>alert(1)" not in page
+    # Matched in the title: the title is marked; its notes hold no keyword, so no snippet.
+    assert "전세<mark>대출</mark> 한도 문의</a></td>" in page
 
 
 def test_a_reversed_date_range_is_explained(client, teller):
@@ -275,3 +291,14 @@ def test_both_plans_return_the_same_pages(extra, monkeypatch, threshold):
         naive, _ = consultation_page(filters, size=20, indexed_keyword=False)
         assert [c.pk for c in indexed] == [c.pk for c in naive]
     cache.clear()
+
+
+def test_the_export_names_every_customer_by_number_login_or_not(client, teller, customer, formula):
+    client.force_login(teller)
+    response = client.get(
+        reverse("staff:consultation_export", args=["csv"]),
+        {"date_from": "2031-05-01", "date_to": "2031-05-01"},
+    )
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    assert rows[0][-1] == "손님번호"
+    assert rows[1][-1] == customer.customer_profile.customer_no

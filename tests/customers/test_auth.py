@@ -28,6 +28,28 @@ def test_a_wrong_password_is_refused_with_a_clear_message(client, db):
     assert "_auth_user_id" not in client.session
 
 
+def test_a_wrong_password_says_in_a_sentence_how_many_tries_are_left(client, db, frozen_now):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    pages = []
+    for i in range(5):
+        frozen_now(now + dt.timedelta(minutes=i))  # a minute apart: past the growing delay
+        pages.append(
+            client.post(
+                reverse("login"), {"username": "hanauser1", "password": "wrong-password"}
+            ).content.decode()
+        )
+    first = pages[0]
+    assert "아이디 또는 비밀번호가 올바르지 않습니다. 4번 더 틀리면 로그인이 15분 동안 잠깁니다." in first
+    alert = first[first.index('id="login-error"') :].split("</div>")[0]
+    assert "<li>" not in alert and "<ul" not in alert and "<p" in alert
+    assert "1번 더 틀리면" in pages[3]
+    assert "여러 번 틀려 로그인이 15분 동안 잠겼습니다" in pages[4]
+
+
 def test_login_follows_a_safe_next_but_not_an_external_one(client, db, demo_password):
     response = client.post(
         reverse("login") + "?next=/staff/",

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from consultations.models import Booking, Channel, MiddleCategory
@@ -81,13 +82,14 @@ def history(db, customer, agent, teller):
     return inquiry
 
 
-def test_the_customer_page_shows_unmasked_profile_and_one_timeline(
+def test_the_customer_page_shows_a_masked_profile_and_one_timeline(
     client, teller, customer, history, django_assert_max_num_queries
 ):
     client.force_login(teller)
     with django_assert_max_num_queries(16):
         page = client.get(reverse("staff:customer_detail", args=[customer.pk])).content.decode()
-    assert "박진우" in page and "010-2345-6789" in page and "1994-03-22" in page
+    assert "박진우" in page and "010-****-6789" in page and "1994-**-**" in page
+    assert "010-2345-6789" not in page and "1994-03-22" not in page  # full details only on 전체 보기
     for text in [
         "리틀빅정기예금 가입 상담, 가입",
         "대출 금리 문의",
@@ -154,7 +156,7 @@ def test_only_managers_read_the_audit_log_and_can_filter_it(client, teller, mana
     assert client.get(reverse("staff:audit")).status_code == 403
     client.force_login(manager)
     page = client.get(reverse("staff:audit"), {"actor": "hnv2004", "action": "view"}).content.decode()
-    assert "hnv2004" in page and "customer page" in page
+    assert "hnv2004" in page and "손님 상세 화면" in page and "customer page" not in page
     assert (
         "hnv2004"
         not in client.get(reverse("staff:audit"), {"actor": "hnv2001"}).content.decode().split("<tbody>")[-1]
@@ -218,3 +220,37 @@ def test_a_customer_can_be_starred_from_the_search_results(client, teller, custo
         reverse("staff:favourite_toggle", args=[customer.pk]), {"next": "https://evil.example/"}
     )
     assert response["Location"] == reverse("staff:customer_detail", args=[customer.pk])
+
+
+def test_like_wildcards_in_a_customer_search_are_plain_characters(db):
+    from customers.selectors import customer_search
+
+    assert not customer_search(query="%").exists()
+    assert not customer_search(query="_").exists()
+    assert customer_search(query="박진").filter(username="hanauser1").exists()
+    assert customer_search(query="hanaUSER1").filter(username="hanauser1").exists()
+
+
+def test_full_details_only_after_an_audited_reveal_with_a_reason(client, teller, customer, frozen_now):
+    client.force_login(teller)
+    page_url = reverse("staff:customer_detail", args=[customer.pk])
+    reveal = reverse("staff:customer_reveal", args=[customer.pk])
+    assert "010-2345-6789" not in client.get(page_url).content.decode()
+    # no reason, no details, no entry
+    page = client.post(reveal, {"reason": "identity", "reason_text": ""}, follow=True).content.decode()
+    assert "전체 보기 사유를 고르고 설명을 2자 이상 입력해 주세요." in page and "010-2345-6789" not in page
+    assert not AuditEntry.objects.filter(actor=teller, target="customer full details").exists()
+    assert client.get(reveal).status_code == 405
+    page = client.post(reveal, {"reason": "identity", "reason_text": "전화 손님 본인 확인"}, follow=True)
+    assert "010-2345-6789" in page.content.decode() and "1994-03-22" in page.content.decode()
+    entry = AuditEntry.objects.get(actor=teller, customer=customer, target="customer full details")
+    assert entry.detail == {"reason": "identity", "reason_text": "전화 손님 본인 확인"}
+    # five minutes later the page is masked again
+    frozen_now(timezone.now() + dt.timedelta(minutes=6))
+    assert "010-2345-6789" not in client.get(page_url).content.decode()
+
+
+def test_a_customer_cannot_reveal_anyones_details(client, customer):
+    client.force_login(customer)
+    reveal = reverse("staff:customer_reveal", args=[customer.pk])
+    assert client.post(reveal, {"reason": "identity", "reason_text": "본인"}).status_code == 403

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.urls import reverse
 from django.utils import timezone
 
 from branches.models import Branch
@@ -69,3 +70,29 @@ def test_it_builds_a_believable_bank(db):
     assert {"branch", "call", "video", "remote"} <= channels
     assert Booking.objects.filter(starts_at__gte=timezone.now(), status=Booking.Status.BOOKED).exists()
     assert Inquiry.objects.filter(status=Inquiry.Status.RECEIVED).exists()
+
+
+def test_about_a_third_of_the_demo_customers_have_no_web_login(db):
+    generated = User.objects.filter(username__startswith="cust")
+    walk_ins = generated.filter(has_web_login=False)
+    assert walk_ins.count() == generated.count() // 3
+    assert not any(c.has_usable_password() for c in walk_ins)
+    assert not walk_ins.filter(customer_profile__phone_verified_at__isnull=False).exists()
+    assert User.objects.get(username="hanauser1").has_web_login
+
+
+def test_staff_find_and_open_a_demo_walk_in_with_its_history(client, teller):
+    walk_in = (
+        User.objects.filter(has_web_login=False, role=User.Role.CUSTOMER, consultations__isnull=False)
+        .select_related("customer_profile")
+        .first()
+    )
+    assert walk_in is not None
+    client.force_login(teller)
+    customer_no = walk_in.customer_profile.customer_no
+    found = client.get(reverse("staff:customers"), {"q": customer_no}).content.decode()
+    assert f'href="{reverse("staff:customer_detail", args=[walk_in.pk])}"' in found and "웹 미가입" in found
+    page = client.get(reverse("staff:customer_detail", args=[walk_in.pk])).content.decode()
+    title = Consultation.objects.filter(customer=walk_in).latest("occurred_at").title
+    assert customer_no in page and "웹 미가입" in page and title in page
+    assert walk_in.username not in page

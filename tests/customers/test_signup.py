@@ -7,12 +7,17 @@ import re
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.phone import mask_korean_mobile, normalize_korean_mobile
 from customers.models import CustomerProfile, PhoneVerification, User
 from customers.otp import otp_consume, otp_send, otp_verify
+from messaging.delivery import message_deliver
 from messaging.models import Message, Purpose
+from messaging.providers import memory
 
 SIGNUP = PhoneVerification.Purpose.SIGNUP
 NEW_PHONE = "+821055501234"
@@ -20,10 +25,14 @@ KST = dt.timezone(dt.timedelta(hours=9))
 
 
 def last_code(phone: str) -> str:
-    """The code as the customer reads it on the phone: from the SMS in the outbox."""
+    """The code as the customer reads it on the phone: the newest OTP row is delivered, and the code
+    read from what the provider was sent (the row itself keeps only a mask)."""
     sms = Message.objects.filter(to_phone=phone, purpose=Purpose.OTP).latest("created_at")
-    match = re.search(r"\d{6}", sms.body)
-    assert match, sms.body
+    message_deliver(sms.pk)
+    sent = [m for m in memory.outbox if m.message_id == sms.pk]
+    assert sent, sms.body
+    match = re.search(r"\d{6}", sent[-1].body)
+    assert match, sent[-1].body
     return match.group()
 
 
@@ -247,7 +256,9 @@ def test_five_failures_lock_the_login_from_that_address(client, customer, demo_p
     # A spoofed X-Forwarded-For does not make a new address (no proxy of ours is configured).
     spoofed = _login(client, demo_password, HTTP_X_FORWARDED_FOR="192.0.2.44")
     assert "로그인이 잠시 잠겼습니다" in spoofed.content.decode()
-    # The owner on another network is not locked out by someone else's guessing.
+    # The owner on another network is not locked out by someone else's guessing: after the
+    # account's one-second delay (customers/throttle.py) the right password opens it.
+    frozen_now(start + dt.timedelta(seconds=1))
     assert _login(client, demo_password, ip="198.51.100.99").status_code == 302
     client.logout()
     frozen_now(start + dt.timedelta(minutes=15, seconds=1))
@@ -298,7 +309,64 @@ def test_password_reset_does_not_tell_who_is_a_customer(client, customer):
         reverse("password_reset_confirm"),
         {"code": "123456", "new_password1": "New-hana#2027", "new_password2": "New-hana#2027"},
     ).content.decode()
-    assert "먼저 인증번호를 받아 주세요" in page
+    assert "인증번호가 맞지 않습니다. (남은 입력 횟수 4번)" in page  # what a real wrong code says
+
+
+def reset_answers(client, username: str, phone: str, times: int) -> list[str]:
+    """What the reset page says to each of `times` requests, with the per-request token taken out."""
+    answers = []
+    typed = [
+        username,
+        phone,
+        normalize_korean_mobile(phone),
+        mask_korean_mobile(normalize_korean_mobile(phone)),
+    ]
+    for _ in range(times):
+        page = client.post(reverse("password_reset"), {"username": username, "phone": phone}, follow=True)
+        text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", page.content.decode())
+        text = text.split("<main", 1)[-1].split("</main>")[0]
+        for value in typed:  # the page repeats what was typed; that is no answer
+            text = text.replace(value, "…")
+        answers.append(f"{page.redirect_chain} {text}")
+    return answers
+
+
+def test_the_reset_send_limit_answers_the_same_whether_or_not_the_pair_exists(client, customer, settings):
+    settings.OTP_WINDOW_LIMIT = 2
+    phone = customer.customer_profile.phone
+    real = reset_answers(client, "hanauser1", phone, 3)
+    client.cookies.clear()
+    unknown = reset_answers(client, "nobody-here", "010-5550-4321", 3)
+    assert real == unknown
+    assert "인증번호는 10분에 2번까지 받을 수 있습니다." in real[-1]
+    client.cookies.clear()
+    # another login with the customer's own number: the limit the number reached answers for it too
+    assert reset_answers(client, "nobody-here", phone, 1) == real[-1:]
+
+
+def test_the_reset_request_does_the_same_database_work_whether_or_not_the_pair_exists(client, customer):
+    """A timing probe must not tell who is a customer: the request runs the same statements on
+    the same tables either way; the only extra is the real send's outbox row, and the SMS itself
+    goes out from a worker after the answer."""
+
+    def statements(username: str, phone: str) -> list[str]:
+        PhoneVerification.objects.all().delete()
+        with CaptureQueriesContext(connection) as captured:
+            client.post(reverse("password_reset"), {"username": username, "phone": phone})
+        shapes = []
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if "messaging_" in sql or "SAVEPOINT" in sql:  # the send's outbox row and its savepoints
+                continue
+            # literals differ (number, login, times); the statement and its tables do not
+            shapes.append(re.sub(r"'[^']*'|\b\d+(\.\d+)?\b", "?", sql))
+        return shapes
+
+    real = statements("hanauser1", customer.customer_profile.phone)
+    client.cookies.clear()
+    unknown = statements("nobody-here", "010-5550-4321")
+    assert real == unknown
+    assert any("customers_phoneverification" in sql and sql.startswith("INSERT") for sql in real)
 
 
 def test_a_wrong_reset_code_changes_nothing(client, customer, demo_password):
@@ -355,6 +423,7 @@ def test_marketing_consent_on_and_off_records_when(client, customer, frozen_now)
     profile = CustomerProfile.objects.get(user=customer)
     assert profile.marketing_consent and profile.marketing_consent_at == moment
     frozen_now(moment + dt.timedelta(days=1))
+    client.force_login(customer)  # a day idle: the session ended after 10 minutes
     client.post(reverse("me:profile"), profile_data(customer))
     profile.refresh_from_db()
     assert not profile.marketing_consent and profile.marketing_consent_at == moment + dt.timedelta(days=1)
@@ -402,3 +471,23 @@ def test_the_admin_login_is_throttled_too(client, manager, demo_password):
         client.post("/admin/login/", {"username": "hnv9001", "password": "wrong", "next": "/admin/"})
     page = client.post("/admin/login/", {"username": "hnv9001", "password": demo_password, "next": "/admin/"})
     assert page.status_code == 200 and "로그인이 잠시 잠겼습니다" in page.content.decode()
+
+
+def test_a_refused_sign_up_lists_every_error_at_the_top_and_marks_the_fields(client, db):
+    """Without JavaScript: a summary at the top linking to each field, the wrong code among them,
+    phone and code marked invalid, and the cleared passwords explained."""
+    otp_send(phone=NEW_PHONE, purpose=SIGNUP, ip="127.0.0.1")
+    page = client.post(reverse("signup"), signup_data(code="000000")).content.decode()
+    summary = page[page.index('id="error-summary"') :].split("</div>")[0]
+    assert "입력 내용을 확인해 주세요." in summary
+    assert 'href="#id_code"' in summary and "인증번호" in summary
+    assert "두 칸 모두 다시 입력해 주세요" in summary and 'id="password-cleared"' in page
+    code_input = re.search(r"<input[^>]*id=\"id_code\"[^>]*>", page)
+    assert code_input and 'aria-invalid="true"' in code_input.group() and "is-invalid" in code_input.group()
+    assert 'aria-describedby="id_code_error"' in code_input.group() and 'id="id_code_error"' in page
+    missing = client.post(reverse("signup"), signup_data(phone="0101234", name="")).content.decode()
+    phone_input = re.search(r"<input[^>]*id=\"id_phone\"[^>]*>", missing)
+    assert phone_input and 'aria-invalid="true"' in phone_input.group()
+    assert 'href="#id_phone"' in missing and 'href="#id_name"' in missing
+    # a filled field carries no error of its own
+    assert 'href="#id_email"' not in missing

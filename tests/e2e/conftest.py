@@ -129,3 +129,10 @@ def people(browser, live_bank) -> Iterator[Callable[..., Person]]:
     for person in made:
         person.context.close()
     assert problems == [], "\n".join(problems)
+
+
+@pytest.fixture(autouse=True)
+def customer_sessions_outlast_clock_jumps(settings):
+    """These tests move the server's clock by hours between steps; a customer's 10-minute idle limit
+    has tests of its own (tests/customers/test_session_timeout.py, tests/e2e/test_session_timeout.py)."""
+    settings.CUSTOMER_SESSION_IDLE_MINUTES = 7 * 24 * 60

@@ -132,6 +132,9 @@ def test_a_new_customer_signs_up_with_an_sms_code_then_books_and_cancels(
     # log out (the menu is folded on a phone) and in again with the new password
     page.get_by_role("button", name="메뉴 열기").click()
     page.get_by_role("button", name="로그아웃").click()
+    # the logout POST must finish before the next page load, or it is cancelled and the
+    # session survives (the login page then sends a signed-in customer home)
+    expect(page.get_by_role("heading", level=1)).to_have_text("로그인")
     log_in(page, live_bank.url, "saerom90", NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("이새롬 손님의 상담이력")
 
@@ -152,6 +155,7 @@ def test_a_new_customer_signs_up_with_an_sms_code_then_books_and_cancels(
             "follow_up_needed": True,
             "occurred_at": MONDAY_MORNING - dt.timedelta(minutes=30),
         },
+        actor=teller,
     )
     page.reload()
     expect(page.locator(".oh-timeline")).to_contain_text("전세자금대출 첫 상담")

@@ -418,3 +418,38 @@ def test_staff_can_only_assign_to_active_staff(inquiry, agent):
     )
     with pytest.raises(ValidationError):
         inquiry_assign(inquiry=inquiry, assignee=retired, by=agent)
+
+
+def test_it_publishes_a_faq_only_from_an_answered_inquiry(inquiry, agent):
+    from django.core.exceptions import ValidationError
+
+    from inquiries.services import faq_publish, inquiry_reply
+
+    publish = {"inquiry": inquiry, "title": "서류", "answer": "<p>등본</p>", "by": agent}
+    inquiry_reply(inquiry=inquiry, author=agent, body="<p>메모</p>", internal=True)
+    with pytest.raises(ValidationError):
+        faq_publish(main_category=inquiry.main_category, **publish)
+    inquiry_reply(inquiry=inquiry, author=agent, body="<p>답변</p>")
+    assert faq_publish(main_category=inquiry.main_category, **publish).source == inquiry
+
+
+def test_faq_and_queue_results_mark_the_search_words(client, db, teller, agent, customer, middle):
+    from consultations.models import MainCategory
+
+    loans = MainCategory.objects.get(code="02")
+    FaqEntry.objects.create(
+        main_category=loans,
+        title="해외 송금 수수료",
+        answer="<p>영업점 창구와 앱에서 <b>이체</b>할 수 있으며 &lt;b&gt; 태그는 글자입니다</p>",
+        published_by=teller,
+    )
+    page = client.get(reverse("inquiries:faq") + "?q=이체").content.decode()
+    # Matched in the answer: its text around the word, the word marked, markup dropped or escaped.
+    assert "영업점 창구와 앱에서 <mark>이체</mark>할 수 있으며 &lt;b&gt; 태그는 글자입니다" in page
+    base = {"customer": customer, "main_category": middle.main, "middle_category": middle, "body": "<p>x</p>"}
+    Inquiry.objects.create(
+        title="<i>카드</i> 분실 신고", sla_due_at=dt.datetime(2031, 1, 1, tzinfo=KST), **base
+    )
+    client.force_login(agent)
+    queue = client.get(reverse("staff:inquiries") + "?view=all&q=분실").content.decode()
+    assert "&lt;i&gt;카드&lt;/i&gt; <mark>분실</mark> 신고" in queue and "<i>카드</i>" not in queue

@@ -6,7 +6,8 @@ import datetime as dt
 
 import pytest
 
-from inquiries.sla import business_hours_between, sla_deadline
+from core.business_hours import business_hours_between
+from inquiries.sla import sla_deadline
 
 KST = dt.timezone(dt.timedelta(hours=9))
 

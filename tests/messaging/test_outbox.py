@@ -10,11 +10,13 @@ from django.core.exceptions import ValidationError
 
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_reminders_enqueue
+from core.phone import mask_korean_mobile, normalize_korean_mobile
 from messaging.body import message_kind
+from messaging.delivery import message_deliver, message_reconcile
 from messaging.encoding import euc_kr_length
 from messaging.models import Message, Purpose
-from messaging.phone import mask_korean_mobile, normalize_korean_mobile
-from messaging.services import message_deliver, message_enqueue, message_reconcile, message_sweep
+from messaging.outbox import message_enqueue
+from messaging.tasks import message_sweep
 
 KST = dt.timezone(dt.timedelta(hours=9))
 

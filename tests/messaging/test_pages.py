@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from messaging.models import Message, MessageTemplate, Purpose
-from messaging.services import message_enqueue
+from messaging.outbox import message_enqueue
 
 
 @pytest.fixture
@@ -146,6 +146,57 @@ def test_the_live_preview_renders_sample_values_and_counts_bytes(client, manager
     client.force_login(manager)
     url = reverse("staff:message_template_preview", args=["booking_reminder"])
     result = client.post(url, {"body": "{{ name }}님 {{ starts_at|date:'H:i' }} 상담"}).json()
-    assert result == {"ok": True, "body": "박진우님 14:30 상담", "bytes": 19, "kind": "SMS"}
+    assert {k: result[k] for k in ("ok", "body", "bytes", "chars", "kind")} == {
+        "ok": True,
+        "body": "박진우님 14:30 상담",
+        "bytes": 19,
+        "chars": 13,
+        "kind": "SMS",
+    }
+    assert [(row["channel"], row["count"], row["limit"]) for row in result["limits"]] == [
+        ("SMS", 19, 90),
+        ("LMS", 19, 2000),
+        ("Twilio", 13, 1600),
+        ("알림톡", 13, 1000),
+    ]
     assert client.post(url, {"body": "{% load x %}"}).json()["ok"] is False
+    assert not MessageTemplate.objects.exists()
+
+
+def test_a_template_too_long_for_twilio_is_refused_when_saved(client, manager):
+    """1,700 ASCII characters fit an LMS (2,000 bytes) but Twilio refuses over 1,600 characters."""
+    client.force_login(manager)
+    edit = reverse("staff:message_template_edit", args=["booking_confirmed"])
+    response = client.post(edit, {"body": "a" * 1700})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Twilio 최대 길이(1,600자)를 넘습니다: 1,700자" in page
+    assert 'id="preview-limits"' in page
+    assert not MessageTemplate.objects.exists()
+
+
+def test_the_editor_shows_each_providers_count_of_the_sample(client, manager):
+    client.force_login(manager)
+    page = client.get(reverse("staff:message_template_edit", args=["otp"])).content.decode()
+    assert 'id="preview-limits"' in page
+    for channel in ("SMS", "LMS", "Twilio", "알림톡"):
+        assert f'<th scope="row">{channel}</th>' in page
+
+
+def test_a_manager_gives_a_purpose_an_alimtalk_template(client, manager):
+    client.force_login(manager)
+    edit = reverse("staff:message_template_edit", args=["booking_confirmed"])
+    source = client.get(edit).content.decode()
+    assert 'name="alimtalk_template"' in source
+    response = client.post(edit, {"body": "{{ name }}님 예약 확정", "alimtalk_template": "TPL_BOOKING_OK"})
+    assert response.status_code == 302
+    assert MessageTemplate.objects.get(purpose="booking_confirmed").alimtalk_template == "TPL_BOOKING_OK"
+
+
+def test_an_alimtalk_template_over_1000_characters_is_refused(client, manager):
+    client.force_login(manager)
+    edit = reverse("staff:message_template_edit", args=["booking_confirmed"])
+    response = client.post(edit, {"body": "a" * 1001, "alimtalk_template": "TPL"})
+    assert response.status_code == 200
+    assert "알림톡 최대 길이(1,000자)를 넘습니다" in response.content.decode()
     assert not MessageTemplate.objects.exists()

@@ -14,12 +14,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from bench.common import wait_for
-from consultations.business_days import next_business_day
 from consultations.models import Booking, Channel, MiddleCategory
 from consultations.services import booking_create
+from core.business_days import next_business_day
 from customers.models import User
 from messaging.models import Message
-from messaging.services import message_sweep
+from messaging.tasks import message_sweep
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -1,0 +1,189 @@
+"""The pacer: only approved campaigns, inside the window, at the pace, once per customer, and
+nobody who withdrew consent gets anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from campaigns.models import Campaign, CampaignRecipient
+from campaigns.sending import campaign_pace
+from campaigns.services import campaign_move
+from messaging.delivery import message_deliver
+from messaging.models import Message, Purpose
+
+from .conftest import MORNING
+
+pytestmark = pytest.mark.django_db
+
+
+def campaign_messages(campaign):
+    return Message.objects.filter(idempotency_key__startswith=f"campaign:{campaign.pk}:")
+
+
+@pytest.fixture
+def run(frozen_now, django_capture_on_commit_callbacks):
+    """One beat of the pacer at `moment` (the deliveries it hands out are left for the test)."""
+
+    def beat(moment=MORNING):
+        frozen_now(moment)
+        with django_capture_on_commit_callbacks(execute=False):
+            return campaign_pace(moment)
+
+    return beat
+
+
+@pytest.mark.parametrize(
+    "status",
+    [Campaign.Status.DRAFT, Campaign.Status.PENDING, Campaign.Status.REJECTED, Campaign.Status.PAUSED],
+)
+def test_a_campaign_that_is_not_approved_never_sends(targets, make_campaign, run, status):
+    campaign = make_campaign(status=status)
+    assert run() == 0
+    assert not campaign_messages(campaign).exists()
+
+
+def test_an_approved_campaign_queues_one_marketing_message_per_consenting_customer(
+    targets, make_campaign, run, second_manager
+):
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    assert run() == 3
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.SENDING
+    rows = campaign_messages(campaign).order_by("customer_id")
+    assert [m.customer for m in rows] == targets
+    assert {m.purpose for m in rows} == {Purpose.MARKETING}
+    first = rows[0]
+    assert first.body.startswith(f"(광고)[하나은행] {targets[0].name}님, 12월 정기예금")
+    assert first.body.endswith("무료수신거부 080-000-0000")
+
+
+def test_a_rerun_of_the_sending_task_makes_no_duplicates(targets, make_campaign, run, second_manager):
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    run()
+    run(MORNING + dt.timedelta(minutes=1))
+    run(MORNING + dt.timedelta(minutes=2))
+    assert campaign_messages(campaign).count() == 3
+    assert CampaignRecipient.objects.filter(campaign=campaign).count() == 3
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DONE  # everyone reached
+
+
+def test_the_pace_is_the_hours_budget_spread_over_the_runs(
+    targets, make_campaign, run, second_manager, settings
+):
+    settings.CAMPAIGN_PACE_SECONDS = 60
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager, max_per_hour=2)
+    assert run() == 1
+    assert run(MORNING + dt.timedelta(minutes=1)) == 1
+    assert run(MORNING + dt.timedelta(minutes=2)) == 0  # two this hour already
+    assert run(MORNING + dt.timedelta(minutes=61)) == 1
+    assert campaign_messages(campaign).count() == 3
+
+
+def test_outside_the_daily_window_nothing_is_queued(targets, make_campaign, run, second_manager):
+    make_campaign(
+        status=Campaign.Status.APPROVED,
+        approver=second_manager,
+        window_start=dt.time(11),
+        window_end=dt.time(12),
+    )
+    assert run() == 0
+    assert run(MORNING + dt.timedelta(hours=1, minutes=5)) == 3
+
+
+def test_end_time_reached_mid_run_stops_creating_messages(
+    targets, make_campaign, run, second_manager, settings
+):
+    settings.CAMPAIGN_PACE_SECONDS = 60
+    campaign = make_campaign(
+        status=Campaign.Status.APPROVED,
+        approver=second_manager,
+        max_per_hour=60,
+        ends_at=MORNING + dt.timedelta(minutes=1, seconds=30),
+    )
+    assert run() == 1
+    assert run(MORNING + dt.timedelta(minutes=1)) == 1
+    assert run(MORNING + dt.timedelta(minutes=2)) == 0
+    campaign.refresh_from_db()
+    assert campaign.status == Campaign.Status.DONE
+    assert campaign_messages(campaign).count() == 2
+
+
+def test_pause_holds_the_next_slices_and_resume_goes_on(
+    targets, make_campaign, run, manager, second_manager, settings
+):
+    settings.CAMPAIGN_PACE_SECONDS = 60
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager, max_per_hour=60)
+    assert run() == 1
+    campaign_move(campaign=campaign, by=manager, step="pause")
+    assert run(MORNING + dt.timedelta(minutes=1)) == 0
+    assert run(MORNING + dt.timedelta(minutes=2)) == 0
+    campaign_move(campaign=campaign, by=manager, step="resume")
+    assert run(MORNING + dt.timedelta(minutes=3)) == 1
+    assert campaign_messages(campaign).count() == 2
+
+
+def test_stop_withdraws_the_messages_not_yet_sent(targets, make_campaign, run, manager, second_manager):
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    run()
+    campaign_move(campaign=campaign, by=manager, step="stop")
+    assert set(campaign_messages(campaign).values_list("status", flat=True)) == {Message.Status.CANCELLED}
+    assert run(MORNING + dt.timedelta(minutes=1)) == 0
+
+
+def test_consent_withdrawn_mid_run_gets_nothing(
+    targets, make_campaign, run, second_manager, settings, outbox
+):
+    settings.CAMPAIGN_PACE_SECONDS = 60
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager, max_per_hour=120)
+    first, second, third = targets
+    assert run() == 2  # the first two are queued, the third waits for the next slice
+    # The first withdraws before the worker reaches their message; the third before their slice.
+    for person in (first, third):
+        profile = person.customer_profile
+        profile.marketing_consent = False
+        profile.save()
+    for message in campaign_messages(campaign):
+        message_deliver(message.pk)
+    assert run(MORNING + dt.timedelta(minutes=1)) == 0
+    assert [sms.to for sms in outbox] == [second.customer_profile.phone]
+    cancelled = campaign_messages(campaign).get(customer=first)
+    assert cancelled.status == Message.Status.CANCELLED
+    assert not campaign_messages(campaign).filter(customer=third).exists()
+
+
+def test_a_slice_goes_to_the_bulk_lane_in_batch_tasks_not_one_task_per_recipient(
+    targets,
+    make_campaign,
+    frozen_now,
+    django_capture_on_commit_callbacks,
+    second_manager,
+    settings,
+    monkeypatch,
+):
+    from messaging import tasks
+    from messaging.lanes import queue_for
+
+    settings.SMS_TASK_BATCH = 2
+    batches: list[tuple[list[int], str]] = []
+    singles: list[int] = []
+    monkeypatch.setattr(
+        tasks.message_send_batch_task,
+        "apply_async",
+        lambda args, queue=None: batches.append((args[0], queue)),
+    )
+    monkeypatch.setattr(tasks.message_send_task, "apply_async", lambda args, **kw: singles.append(args[0]))
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    frozen_now(MORNING)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert campaign_pace(MORNING) == 3
+
+    ids = sorted(campaign_messages(campaign).values_list("pk", flat=True))
+    assert singles == []
+    assert [len(batch) for batch, _ in batches] == [2, 1]
+    assert sorted(pk for batch, _ in batches for pk in batch) == ids
+    assert {queue for _, queue in batches} == {queue_for(Purpose.MARKETING)}
+    # Each row expires with the campaign: a backlog or a retry cannot send it after the end.
+    assert set(campaign_messages(campaign).values_list("valid_until", flat=True)) == {campaign.ends_at}
