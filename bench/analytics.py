@@ -28,10 +28,10 @@ def main() -> None:
     from django.test import Client
     from django.utils import timezone
 
+    from analytics.tables import BUILDERS, Scope, consultation_days
     from branches.models import Branch
-    from consultations.analytics import Period, counts_by, counts_over_time
+    from consultations.counts import Period, counts_by, counts_over_time
     from consultations.models import Consultation
-    from consultations.staff_analytics import BUILDERS, Scope, consultation_days
     from customers.models import User
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -80,7 +80,7 @@ def main() -> None:
         "staff": lambda qs: counts_by(qs, "staff"),
         "branch": lambda qs: counts_by(qs, "branch"),
     }
-    from consultations.analytics import in_period
+    from consultations.counts import in_period
 
     for name, compute in naive_cases.items():
         times = []
