@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
-from django.utils import timezone
-from django.utils.dateparse import parse_datetime
+
+from core.dates import day_end, day_start
+from core.keyset import decode_cursor, encode_cursor
+from core.soft_cache import cache_get, cache_set
 
 from .models import Consultation
 
@@ -58,15 +58,10 @@ def consultation_search(
     filters: ConsultationFilters, *, indexed_keyword: bool = True
 ) -> QuerySet[Consultation]:
     qs = Consultation.objects.all()
-    tz = timezone.get_current_timezone()
     if filters.date_from:
-        qs = qs.filter(occurred_at__gte=dt.datetime.combine(filters.date_from, dt.time.min, tzinfo=tz))
+        qs = qs.filter(occurred_at__gte=day_start(filters.date_from))
     if filters.date_to:
-        qs = qs.filter(
-            occurred_at__lt=dt.datetime.combine(
-                filters.date_to + dt.timedelta(days=1), dt.time.min, tzinfo=tz
-            )
-        )
+        qs = qs.filter(occurred_at__lt=day_end(filters.date_to))
     if filters.main_category_id:
         qs = qs.filter(main_category_id=filters.main_category_id)
     if filters.middle_category_id:
@@ -96,21 +91,6 @@ def _order(ascending: bool) -> list[str]:
     return ["occurred_at", "id"] if ascending else ["-occurred_at", "-id"]
 
 
-def encode_cursor(row: Consultation) -> str:
-    raw = f"{row.occurred_at.isoformat()}|{row.pk}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> tuple[dt.datetime, int] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, pk = raw.split("|")
-        moment = parse_datetime(stamp)
-        return (moment, int(pk)) if moment else None
-    except (ValueError, UnicodeDecodeError):
-        return None
-
-
 COMMON_TERM_ROWS = 2000  # a keyword in this many rows or more is "common"
 _RELATED = (
     "customer__customer_profile",
@@ -129,7 +109,7 @@ def keyword_is_common(term: str) -> bool:
     cheap and settles it.
     """
     key = "consult-term-common:" + hashlib.sha256(term.lower().encode()).hexdigest()[:32]
-    cached = cache.get(key)
+    cached = cache_get(key)
     if cached is not None:
         return bool(cached)
     with connection.cursor() as cursor:
@@ -138,7 +118,7 @@ def keyword_is_common(term: str) -> bool:
             [term, COMMON_TERM_ROWS],
         )
         common = cursor.fetchone()[0] >= COMMON_TERM_ROWS
-    cache.set(key, common, 600)
+    cache_set(key, common, 600)
     return common
 
 
@@ -179,7 +159,7 @@ def consultation_page(
         ids = list(page_ids)
     by_id = Consultation.objects.select_related(*_RELATED).in_bulk(ids)
     rows = [by_id[pk] for pk in ids]
-    next_cursor = encode_cursor(rows[size - 1]) if len(rows) > size else None
+    next_cursor = encode_cursor(rows[size - 1].occurred_at, rows[size - 1].pk) if len(rows) > size else None
     return rows[:size], next_cursor
 
 
