@@ -33,8 +33,8 @@ def seed(total: int, rng: random.Random) -> int:
     from django.utils import timezone
 
     from cases.models import Case, CaseEntry, Team
-    from consultations.bulk import insert_rows
     from consultations.models import MainCategory
+    from core.bulk import insert_rows
     from core.business_hours import business_deadline
     from customers.models import User
 

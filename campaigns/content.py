@@ -58,9 +58,18 @@ def framed(body: str, values: dict[str, str] | None = None) -> str:
     return f"{AD_MARK}[{settings.MARKETING_SENDER_NAME}] {text}\n{opt_out_line()}"
 
 
-def values_for(customer: Any) -> dict[str, str]:
+def values_for(customer: Any, tiers: dict[str, str] | None = None) -> dict[str, str]:
+    """The personalisation tags' values. `tiers` (tier_labels()) saves a translation per customer
+    when many are framed at once."""
     profile = customer.customer_profile
-    return {"#{이름}": customer.name, "#{고객등급}": str(profile.get_tier_display())}
+    tier = tiers[profile.tier] if tiers is not None else str(profile.get_tier_display())
+    return {"#{이름}": customer.name, "#{고객등급}": tier}
+
+
+def tier_labels() -> dict[str, str]:
+    from customers.models import CustomerProfile
+
+    return {value: str(label) for value, label in CustomerProfile.Tier.choices}
 
 
 def alimtalk_of(campaign: Any, values: dict[str, str]) -> tuple[str, dict[str, str]] | None:

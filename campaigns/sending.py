@@ -2,7 +2,8 @@
 
 Run by beat (campaigns.pace, on the bulk lane's queue) and safe to run again at any moment: the
 campaign row is locked while a slice is written, and (campaign, customer) is unique, so a re-run
-or a second worker cannot send anyone a second message. The pacer only writes promises with
+or a second worker cannot send anyone a second message. A slice is two COPYs (its messages,
+its recipient rows), not a transaction per customer. The pacer only writes promises with
 purpose MARKETING, valid until the campaign ends, and hands each slice to the bulk lane in batch
 tasks (messaging.outbox.message_hand_over); messaging checks consent, quiet hours and the expiry
 again when it claims each one, on every retry too.
@@ -14,16 +15,16 @@ import datetime as dt
 import math
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.models import AuditEntry
 from audit.services import audit_write
+from core.bulk import insert_new
 from messaging.models import Purpose
-from messaging.outbox import message_enqueue, message_hand_over
+from messaging.outbox import Advert, message_enqueue_adverts, message_hand_over
 
-from .content import alimtalk_of, framed, values_for
+from .content import alimtalk_of, framed, tier_labels, values_for
 from .models import Campaign, CampaignRecipient
 from .selectors import KST, segment_customers, segment_filters
 
@@ -88,31 +89,37 @@ def campaign_pace_one(campaign_id: int, now: dt.datetime | None = None) -> int:
         if not customers:
             _finish(campaign, "everyone")
             return 0
-        queued: list[int] = []
+        # One COPY for the slice's messages and one for its recipient rows (the campaign row is
+        # locked, so no other run writes this slice; (campaign, customer) is unique all the same);
+        # messaging holds each row to the law.
+        adverts = []
+        tiers = tier_labels()
         for customer in customers:
-            try:
-                with transaction.atomic():
-                    recipient = CampaignRecipient.objects.create(campaign=campaign, customer=customer)
-                    values = values_for(customer)
-                    try:
-                        message = message_enqueue(
-                            purpose=Purpose.MARKETING,
-                            key=f"campaign:{campaign.pk}:{customer.pk}",
-                            context={},
-                            customer=customer,
-                            body=framed(campaign.body, values),
-                            alimtalk=alimtalk_of(campaign, values),
-                            # Not sent after the campaign's end, also if a backlog or a retry holds it.
-                            valid_until=campaign.ends_at,
-                            hand_over=False,
-                        )
-                    except ValidationError:
-                        continue  # consent withdrawn just now: the recipient row says "not sent"
-                    recipient.message = message
-                    recipient.save(update_fields=["message"])
-                    queued.append(message.pk)
-            except IntegrityError:
-                continue  # written by another run already
+            values = values_for(customer, tiers)
+            adverts.append(
+                Advert(
+                    key=f"campaign:{campaign.pk}:{customer.pk}",
+                    customer=customer,
+                    body=framed(campaign.body, values),
+                    alimtalk=alimtalk_of(campaign, values),
+                    # Not sent after the campaign's end, also if a backlog or a retry holds it.
+                    valid_until=campaign.ends_at,
+                )
+            )
+        written = message_enqueue_adverts(purpose=Purpose.MARKETING, items=adverts)
+        insert_new(
+            CampaignRecipient,
+            [
+                # No message: consent withdrawn just now; the recipient row says "not sent".
+                {
+                    "campaign_id": campaign.pk,
+                    "customer_id": customer.pk,
+                    "message_id": written.get(advert.key),
+                }
+                for customer, advert in zip(customers, adverts, strict=True)
+            ],
+        )
+        queued = [written[advert.key] for advert in adverts if advert.key in written]
         # The slice goes to the bulk lane as a few batch tasks after this transaction commits (each
         # claims its rows in one statement and sends them in a loop), not one task per recipient.
         message_hand_over(queued)

@@ -185,6 +185,9 @@ def check_upload(raw: bytes) -> UploadReport:
     return report
 
 
+ANALYZE_FROM = 10_000  # members in one upload
+
+
 def _insert_members(segment: Segment, customers: list[int]) -> None:
     """One statement for the whole list on PostgreSQL (bench/campaigns.py), not a row each."""
     if connection.vendor != "postgresql":  # the SQLite demo
@@ -198,6 +201,16 @@ def _insert_members(segment: Segment, customers: list[int]) -> None:
             "SELECT %s, unnest(%s::bigint[])",
             [segment.pk, customers],
         )
+    if len(customers) >= ANALYZE_FROM:
+        # A big list changes the table's statistics at once; until autovacuum notices, PostgreSQL
+        # would plan the pacer's slice for a list of a thousand (a hash join over every member
+        # and a sort: 490 ms for 200,000, against 6 ms walking the indexes). ~0.1 s, after commit.
+        transaction.on_commit(_analyze_members)
+
+
+def _analyze_members() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {SegmentMember._meta.db_table}")
 
 
 def segment_upload(*, name: str, report: UploadReport, by: Any) -> Segment:

@@ -10,6 +10,7 @@ import pytest
 from campaigns.models import Campaign, CampaignRecipient
 from campaigns.sending import campaign_pace
 from campaigns.services import campaign_move
+from customers.models import CustomerProfile, User
 from messaging.delivery import message_deliver
 from messaging.models import Message, Purpose
 
@@ -187,3 +188,61 @@ def test_a_slice_goes_to_the_bulk_lane_in_batch_tasks_not_one_task_per_recipient
     assert {queue for _, queue in batches} == {queue_for(Purpose.MARKETING)}
     # Each row expires with the campaign: a backlog or a retry cannot send it after the end.
     assert set(campaign_messages(campaign).values_list("valid_until", flat=True)) == {campaign.ends_at}
+
+
+def test_a_slice_costs_the_same_statements_for_three_customers_as_for_thirty(
+    targets, make_campaign, run, second_manager
+):
+    """The pacer writes a slice in one COPY of messages and one of recipients: a 200,000-customer
+    campaign is scheduled in seconds, not hours (bench/campaigns.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    with CaptureQueriesContext(connection) as three:
+        assert run() == 3
+    small.status = Campaign.Status.DONE
+    small.save()
+    many = list(CustomerProfile.objects.order_by("pk").values_list("pk", flat=True)[:30])
+    CustomerProfile.objects.filter(pk__in=many).update(marketing_consent=True)
+    consenting = CustomerProfile.objects.filter(marketing_consent=True).count()
+    assert consenting >= 30
+    big = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    with CaptureQueriesContext(connection) as thirty:
+        assert run() == consenting
+    assert len(thirty.captured_queries) == len(three.captured_queries)
+    assert (
+        campaign_messages(big).count() == CampaignRecipient.objects.filter(campaign=big).count() == consenting
+    )
+    assert not CampaignRecipient.objects.filter(campaign=big, message__isnull=True).exists()
+
+
+def test_adverts_are_held_to_the_law_when_written(targets, frozen_now):
+    """The batch path refuses what message_enqueue refuses: no consent, no row; outside 08:00–21:00
+    without the separate night consent the row waits for 08:00; with it, it is due now."""
+    from messaging.outbox import Advert, message_enqueue_adverts
+
+    first, second, third = targets
+    CustomerProfile.objects.filter(user=second).update(marketing_consent=False)
+    CustomerProfile.objects.filter(user=third).update(marketing_night_consent=True)
+    night = MORNING.replace(hour=22)
+    frozen_now(night)
+    people = list(
+        User.objects.filter(pk__in=[p.pk for p in targets]).select_related("customer_profile").order_by("pk")
+    )
+    written = message_enqueue_adverts(
+        purpose=Purpose.MARKETING,
+        items=[Advert(key=f"advert:{p.pk}", customer=p, body="(광고) 혜택 안내") for p in people],
+    )
+    assert set(written) == {f"advert:{first.pk}", f"advert:{third.pk}"}
+    rows = {m.customer_id: m for m in Message.objects.filter(pk__in=written.values())}
+    assert rows[first.pk].not_before == (MORNING.replace(hour=8) + dt.timedelta(days=1))
+    assert rows[third.pk].not_before is None
+    again = message_enqueue_adverts(
+        purpose=Purpose.MARKETING,
+        items=[Advert(key=f"advert:{first.pk}", customer=people[0], body="다른 글")],
+    )
+    assert again == {f"advert:{first.pk}": written[f"advert:{first.pk}"]}
+    assert Message.objects.get(pk=written[f"advert:{first.pk}"]).body == "(광고) 혜택 안내"
+    with pytest.raises(ValueError):
+        message_enqueue_adverts(purpose=Purpose.BOOKING_CONFIRMED, items=[])

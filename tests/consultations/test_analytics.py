@@ -14,10 +14,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from consultations import day_counts
-from consultations.bulk import insert_rows
 from consultations.counts import Period, counts_by, counts_over_time
 from consultations.models import Channel, Consultation, ConsultationDay, MiddleCategory
 from consultations.search import consultation_search
+from core.bulk import insert_rows
 from customers.models import User
 from inquiries.analytics import response_stats
 from inquiries.models import Inquiry

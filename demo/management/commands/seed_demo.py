@@ -21,7 +21,7 @@ from tqdm import tqdm
 from branches.models import Branch
 from campaigns.models import AlimtalkTemplate, BannedWord, Campaign, Segment
 from cases.models import Team, TeamMember
-from consultations.bulk import _copy_text, bulk_load, copy_lines, insert_rows
+from consultations.bulk import bulk_load
 from consultations.models import (
     Booking,
     Channel,
@@ -31,6 +31,8 @@ from consultations.models import (
     Progress,
 )
 from consultations.services import booking_message_context, consultation_record
+from core.bulk import copy_lines, insert_rows
+from core.bulk import copy_text as _copy_text
 from core.business_days import next_business_day
 from customers.models import CustomerProfile, StaffProfile, User
 from demo import data as D
