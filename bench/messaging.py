@@ -8,7 +8,7 @@ killed and restarted during the run. Everything runs on loopback.
 
 The mixed run (issue 21): --bulk marketing messages queued in batches of 1,000 and handed to the
 bulk lane in tasks of SMS_TASK_BATCH (--bulk-path campaign: one message_enqueue per recipient,
-the slice handed over in the same batch tasks, the campaign pacer's path), then --tx OTP/booking
+the slice handed over in the same batch tasks, the pacer's path before it wrote by COPY), then --tx OTP/booking
 messages arriving one by one at --tx-rate while the bulk lane drains. One worker per lane as
 docker-compose starts them (transactional prefork ×4, notice prefork ×2 also on the default queue
 of the periodic jobs, bulk threads ×8), each a separate
@@ -685,8 +685,8 @@ def run_mixed_variant(
     for start in range(0, bulk, 1000):
         numbers = range(start, min(start + 1000, bulk))
         if bulk_path == "campaign":
-            # The campaign pacer's path: one message_enqueue per recipient (consent checked for
-            # each), the slice handed to the bulk lane in tasks of SMS_TASK_BATCH.
+            # The campaign pacer's earlier path: one message_enqueue per recipient (consent checked
+            # for each), the slice handed to the bulk lane in tasks of SMS_TASK_BATCH.
             with transaction.atomic():
                 message_hand_over(
                     [

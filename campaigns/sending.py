@@ -110,7 +110,8 @@ def campaign_pace_one(campaign_id: int, now: dt.datetime | None = None) -> int:
         insert_new(
             CampaignRecipient,
             [
-                # No message: consent withdrawn just now; the recipient row says "not sent".
+                # No message (consent withdrawn just now, a body or number the providers refuse):
+                # the recipient row says "not sent".
                 {
                     "campaign_id": campaign.pk,
                     "customer_id": customer.pk,

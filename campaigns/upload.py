@@ -205,7 +205,7 @@ def _insert_members(segment: Segment, customers: list[int]) -> None:
         # A big list changes the table's statistics at once; until autovacuum notices, PostgreSQL
         # would plan the pacer's slice for a list of a thousand (a hash join over every member
         # and a sort: 490 ms for 200,000, against 6 ms walking the indexes). ~0.1 s, after commit.
-        transaction.on_commit(_analyze_members)
+        transaction.on_commit(_analyze_members, robust=True)
 
 
 def _analyze_members() -> None:

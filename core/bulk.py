@@ -74,8 +74,8 @@ def sqlite_value(value: Any) -> Any:
 def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
     """New rows of `model`, each a dict of field attnames (the same keys in every row). A field not
     given takes what Django would give it: its default ("" for text), the current time for
-    auto_now(_add), the database default, or NULL; a required field without any of these is an
-    error. No signals, no conflict handling: the caller knows the rows are new (a unique violation
+    auto_now(_add), the database default, or NULL; a required field without any of these, or one
+    whose default is not a plain string or number (a callable, a dict), is an error. No signals, no conflict handling: the caller knows the rows are new (a unique violation
     raises)."""
     if not rows:
         return 0
@@ -84,12 +84,16 @@ def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int
     constants: dict[str, Any] = {}
     by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in given:
+        if field.primary_key or field.attname in given or getattr(field, "generated", False):
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constants[field.column] = now
         elif field.db_default is not NOT_PROVIDED:
             continue
+        elif field.has_default() and (callable(field.default) or not isinstance(field.default, str | int)):
+            # One value for every row would be wrong for uuid4 and the like, and a JSON or binary
+            # default needs its own formatting: such fields are the caller's to give.
+            raise ValueError(f"{model.__name__}.{field.name}: give its value (its default is not a constant)")
         elif field.has_default() or (field.empty_strings_allowed and not field.null):
             constants[field.column] = field.get_default()  # ("" for a text field without one)
         elif field.null:

@@ -43,9 +43,11 @@ logger = logging.getLogger(__name__)
 
 __all__ = [
     "MARKETING_PURPOSES",
+    "Advert",
     "Outgoing",
     "Recipient",
     "message_enqueue",
+    "message_enqueue_adverts",
     "message_enqueue_many",
     "message_hand_over",
     "message_retry",
@@ -82,7 +84,8 @@ def _speaks_alimtalk() -> bool:
 
 def _alimtalk(purpose: str) -> str:
     """The alimtalk template to send first, if the purpose has one and the provider speaks KakaoTalk.
-    A purpose's template is never used for advertising; a campaign names its own (message_enqueue)."""
+    A purpose's template is never used for advertising; a campaign names its own (message_enqueue,
+    message_enqueue_adverts)."""
     if purpose in MARKETING_PURPOSES:
         return ""
     if not _speaks_alimtalk():
@@ -111,7 +114,7 @@ def message_enqueue(
     `alimtalk`: (template code, variables) the caller's text was approved as (a campaign's), sent
     first when the provider speaks KakaoTalk, `body` being its SMS/LMS fallback.
     `hand_over=False`: no task for this row; the caller hands many rows over at once
-    (message_hand_over, the campaign pacer's path).
+    (message_hand_over).
     Consent and quiet hours are checked here for a clear error and a sensible due time, and again
     at every send (messaging/law.py).
     """
@@ -184,7 +187,7 @@ def message_enqueue_many(*, purpose: str, items: list[Outgoing]) -> int:
     that is already claimed does nothing. Returns the number of rows handed over.
     """
     if purpose in MARKETING_PURPOSES:
-        raise ValueError("marketing messages need message_enqueue (consent and quiet hours)")
+        raise ValueError("marketing messages need message_enqueue(_adverts) (consent and quiet hours)")
     if purpose in SECRET_VARIABLES:
         raise ValueError("messages with a secret need message_enqueue")
     if not items:
@@ -234,10 +237,10 @@ class Advert:
 
 
 def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[str, int]:
-    """Many advertising messages in one INSERT (the campaign pacer's path), held to the same law as
+    """Many advertising messages in one COPY (the campaign pacer's path), held to the same law as
     message_enqueue: a customer without marketing consent gets no row; without the separate night
-    consent a row written 21:00–08:00 waits until 08:00; a body over the providers' limits gets no
-    row either (logged). Rows whose key exists are
+    consent a row written 21:00–08:00 waits until 08:00; a body over the providers' limits or a
+    stored number that is not a Korean mobile gets no row either (logged). Rows whose key exists are
     left as they are; the others must not be written by anyone else meanwhile (the pacer holds its
     campaign's row). Returns {key: message id} of every item's row that exists afterwards; none is
     handed to the workers (message_hand_over does that after the caller's writes)."""
@@ -255,9 +258,10 @@ def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[st
         if profile is None or not profile.marketing_consent:
             continue  # withdrawn since the segment was read: no row, as message_enqueue refuses
         try:
-            check_body_limits(item.body)
-        except ValidationError:  # (approval checked the longest personalisation; a safety net)
-            logger.warning("advert %s over the providers' limits; not written", item.key)
+            check_body_limits(item.body)  # (approval checked the longest personalisation)
+            to_phone = normalize_korean_mobile(profile.phone)
+        except ValidationError as exc:  # one bad row must not hold up the rest of the slice
+            logger.warning("advert %s not written: %s", item.key, "; ".join(exc.messages))
             continue
         template, variables = item.alimtalk if (item.alimtalk is not None and speaks) else ("", None)
         rows.append(
@@ -265,7 +269,7 @@ def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[st
                 "idempotency_key": item.key,
                 "purpose": purpose,
                 "customer_id": item.customer.pk,
-                "to_phone": normalize_korean_mobile(profile.phone),
+                "to_phone": to_phone,
                 "body": item.body,
                 "kind": Message.Kind.ALIMTALK.value if template else message_kind(item.body),
                 "alimtalk_template": template,

@@ -246,3 +246,40 @@ def test_adverts_are_held_to_the_law_when_written(targets, frozen_now):
     assert Message.objects.get(pk=written[f"advert:{first.pk}"]).body == "(광고) 혜택 안내"
     with pytest.raises(ValueError):
         message_enqueue_adverts(purpose=Purpose.BOOKING_CONFIRMED, items=[])
+
+
+def test_an_advert_the_providers_would_refuse_is_left_out_and_the_rest_of_the_slice_written(
+    targets, frozen_now, settings
+):
+    from messaging.outbox import Advert, message_enqueue_adverts
+
+    settings.SMS_BACKEND = "solapi"  # speaks KakaoTalk: the alimtalk template goes with the row
+    frozen_now(MORNING)
+    first, second, third = (
+        User.objects.filter(pk__in=[p.pk for p in targets]).select_related("customer_profile").order_by("pk")
+    )
+    third.customer_profile.phone = "0212345678"  # a landline: no SMS, no KakaoTalk
+    until = MORNING + dt.timedelta(days=1)
+    written = message_enqueue_adverts(
+        purpose=Purpose.MARKETING,
+        items=[
+            Advert(
+                key="a:1",
+                customer=first,
+                body="(광고) 짧은 글",
+                alimtalk=("HANA_AD_1", {"#{이름}": first.name}),
+            ),
+            Advert(key="a:2", customer=second, body="가" * 3000, valid_until=until),
+            Advert(key="a:3", customer=third, body="(광고) 짧은 글"),
+            Advert(key="a:4", customer=second, body="(광고) " + "나" * 100, valid_until=until),
+        ],
+    )
+    assert set(written) == {"a:1", "a:4"}
+    alimtalk, long_sms = Message.objects.get(pk=written["a:1"]), Message.objects.get(pk=written["a:4"])
+    assert (alimtalk.kind, alimtalk.alimtalk_template, alimtalk.alimtalk_variables) == (
+        Message.Kind.ALIMTALK,
+        "HANA_AD_1",
+        {"#{이름}": first.name},
+    )
+    assert (long_sms.kind, long_sms.alimtalk_template, long_sms.valid_until) == (Message.Kind.LMS, "", until)
+    assert long_sms.to_phone == second.customer_profile.phone

@@ -20,14 +20,14 @@ def test_fields_not_given_take_their_defaults_times_and_json():
             "purpose": Purpose.MARKETING,
             "customer_id": None,
             "to_phone": "01012345678",
-            "body": "줄바꿈\n탭\t역슬래시\\ 끝",
+            "body": "줄바꿈\n탭\t역슬래시\\ 캐리지\r 끝",
             "alimtalk_variables": {"#{이름}": "박진우"} if n else None,
         }
         for n in range(2)
     ]
     assert insert_new(Message, rows) == 2
     first, second = Message.objects.filter(idempotency_key__startswith="bulk:").order_by("idempotency_key")
-    assert first.body == "줄바꿈\n탭\t역슬래시\\ 끝"
+    assert first.body == "줄바꿈\n탭\t역슬래시\\ 캐리지\r 끝"
     assert (first.status, first.attempts, first.kind, first.secret, first.alimtalk_template) == (
         Message.Status.PENDING,
         0,
@@ -41,10 +41,37 @@ def test_fields_not_given_take_their_defaults_times_and_json():
         insert_new(Message, rows[:1])
 
 
-def test_a_required_field_without_a_value_is_an_error_before_anything_is_written():
+def test_empty_text_is_not_null_and_values_keep_their_copy_form():
+    from core.bulk import copy_text, insert_new
+
+    insert_new(
+        Message,
+        [{"idempotency_key": "bulk:e", "purpose": Purpose.MARKETING, "to_phone": "01012345678", "body": ""}],
+    )
+    row = Message.objects.get(idempotency_key="bulk:e")
+    assert row.body == "" and row.provider == "" and row.customer_id is None
+    assert [copy_text(v) for v in (None, "", True, False, 0, 12, Message.Kind.LMS)] == [
+        r"\N",
+        "",
+        "t",
+        "f",
+        "0",
+        "12",
+        "lms",
+    ]
+
+
+def test_a_field_it_cannot_fill_is_an_error_before_any_sql():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
     from campaigns.models import CampaignRecipient
     from core.bulk import insert_new
+    from messaging.models import MessageAttempt
 
-    with pytest.raises(ValueError, match="campaign"):
-        insert_new(CampaignRecipient, [{"customer_id": 1}])
-    assert not CampaignRecipient.objects.exists()
+    with CaptureQueriesContext(connection) as queries:
+        with pytest.raises(ValueError, match="campaign"):  # required, no default
+            insert_new(CampaignRecipient, [{"customer_id": 1}])
+        with pytest.raises(ValueError, match="started_at"):  # default=timezone.now: one per row
+            insert_new(MessageAttempt, [{"message_id": 1, "outcome": "sent"}])
+    assert queries.captured_queries == []
