@@ -25,6 +25,7 @@ TOKENS = [
     "inquiry:",
     "consultations.csv",
     "Service unavailable",  # a provider's error
+    "bytes",  # a message's size
     "gave up after",
     "None",
     "True",
