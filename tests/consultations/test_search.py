@@ -15,7 +15,12 @@ from openpyxl import load_workbook
 
 from audit.models import AuditEntry
 from consultations.models import Channel, Consultation, MainCategory, MiddleCategory, Progress
-from consultations.search import ConsultationFilters, consultation_page, consultation_search
+from consultations.search import (
+    ConsultationFilters,
+    consultation_page,
+    consultation_search,
+    keyword_condition,
+)
 
 KST = dt.timezone(dt.timedelta(hours=9))
 
@@ -278,19 +283,48 @@ def test_an_unknown_export_format_is_404(client, teller):
     assert client.get(reverse("staff:consultation_export", args=["pdf"])).status_code == 404
 
 
-@pytest.mark.parametrize("threshold", [1, 10**9], ids=["common-term-plan", "rare-term-plan"])
-def test_both_plans_return_the_same_pages(extra, monkeypatch, threshold):
+@pytest.mark.parametrize("common", [True, False], ids=["common-term-plan", "rare-term-plan"])
+def test_both_plans_return_the_same_pages(extra, monkeypatch, common):
     from consultations import search
 
-    monkeypatch.setattr(search, "COMMON_TERM_ROWS", threshold)
-    cache.clear()
+    monkeypatch.setattr(search, "keyword_is_common", lambda term: common)
     for term in ["대출", "예금", "가입완료", "방카슈랑스"]:
         filters = ConsultationFilters(keyword=term)
-        assert search.keyword_is_common(term) is (threshold == 1 and term != "방카슈랑스")
         indexed, _ = consultation_page(filters, size=20)
         naive, _ = consultation_page(filters, size=20, indexed_keyword=False)
         assert [c.pk for c in indexed] == [c.pk for c in naive]
+
+
+def test_a_keyword_is_common_by_its_exact_matches_not_its_bigrams(extra, monkeypatch):
+    """'카드 한도' has the bigrams of every row with 카드 and 한도 but stands in fewer: it is judged
+    by its own count against the threshold, as '카드' is by its."""
+    from consultations import search
+
+    everywhere = Consultation.objects.filter(keyword_condition("카드")).count()
+    phrase = Consultation.objects.filter(keyword_condition("카드 한도")).count()
+    assert everywhere > phrase > 0
+    monkeypatch.setattr(search, "WALK_PAGE", 0)  # the threshold is the floor alone here
+    for floor in (phrase + 1, everywhere, everywhere + 1):
+        monkeypatch.setattr(search, "COMMON_TERM_ROWS", floor)
+        cache.clear()
+        assert search.common_term_rows() == floor
+        assert search.keyword_is_common("카드") is (everywhere >= floor)
+        assert search.keyword_is_common("카드 한도") is False
+        assert search.keyword_is_common("방카슈랑스") is False
     cache.clear()
+
+
+def test_the_common_threshold_grows_with_the_square_root_of_the_table(db, monkeypatch):
+    import math
+
+    from consultations import search
+
+    monkeypatch.setattr(search, "COMMON_TERM_ROWS", 1)  # the floor out of the way at test size
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE consultations_consultation")
+    rows = Consultation.objects.count()
+    expected = math.sqrt(search.WALK_PAGE * rows)
+    assert abs(search.common_term_rows() - expected) <= 0.05 * expected
 
 
 def test_the_export_names_every_customer_by_number_login_or_not(client, teller, customer, formula):
