@@ -138,7 +138,8 @@ def keyword_is_common(term: str) -> bool:
         Consultation.objects.filter(keyword_condition(term)).values("pk").query.sql_with_params()
     )
     with connection.cursor() as cursor:
-        # One simple query, so one transaction: SET LOCAL holds for the count and no longer.
+        # One simple query is one transaction: outside a transaction SET LOCAL holds for the count
+        # alone; inside one, until that one ends.
         cursor.execute(
             f"SET LOCAL work_mem = '32MB'; WITH threshold AS ({_THRESHOLD_SQL}) "  # noqa: S608 - Django's own SQL
             f"SELECT count(*) >= (SELECT n FROM threshold) FROM ({matches} LIMIT (SELECT n FROM threshold)) AS hits",
