@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import BooleanField, Q, QuerySet
 from django.db.models.expressions import RawSQL
 
@@ -134,10 +134,10 @@ def keyword_is_common(term: str) -> bool:
     cached = cache_get(key)
     if cached is not None:
         return bool(cached)
-    matches, params = (
-        Consultation.objects.filter(keyword_condition(term)).values("pk").query.sql_with_params()
-    )
-    with connection.cursor() as cursor:
+    hits = Consultation.objects.filter(keyword_condition(term)).values("pk")
+    matches, params = hits.query.sql_with_params()
+    # Read where the search reads: the standby, when heavy reads go there.
+    with connections[hits.db].cursor() as cursor:
         # One simple query is one transaction: outside a transaction SET LOCAL holds for the count
         # alone; inside one, until that one ends.
         cursor.execute(
