@@ -61,18 +61,7 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = (
-            "name",
-            "segment",
-            "channel",
-            "alimtalk_template",
-            "body",
-            "starts_at",
-            "ends_at",
-            "window_start",
-            "window_end",
-            "max_per_hour",
-        )
+        fields = Campaign.CONTENT_FIELDS
         widgets = {
             "body": forms.Textarea(attrs={"rows": 6, "maxlength": 1800}),
             "window_start": forms.TimeInput(

@@ -165,6 +165,19 @@ class Campaign(models.Model):
 
     EDITABLE = (Status.DRAFT, Status.REJECTED, Status.PENDING, Status.APPROVED)
     RUNNING = (Status.APPROVED, Status.SENDING)
+    # What a manager edits, and so what must be approved again once changed after approval.
+    CONTENT_FIELDS = (
+        "name",
+        "segment",
+        "channel",
+        "alimtalk_template",
+        "body",
+        "starts_at",
+        "ends_at",
+        "window_start",
+        "window_end",
+        "max_per_hour",
+    )
 
     name = models.CharField(_("캠페인 이름"), max_length=80)
     segment = models.ForeignKey(Segment, verbose_name=_("대상 세그먼트"), on_delete=models.PROTECT)

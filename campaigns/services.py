@@ -22,19 +22,6 @@ from .content import alimtalk_of, check_content, framed
 from .models import Campaign, Segment
 
 S = Campaign.Status
-# The fields whose change after approval means the campaign must be approved again.
-CONTENT_FIELDS = (
-    "name",
-    "segment",
-    "channel",
-    "alimtalk_template",
-    "body",
-    "starts_at",
-    "ends_at",
-    "window_start",
-    "window_end",
-    "max_per_hour",
-)
 
 
 def _audit(
@@ -86,7 +73,9 @@ def campaign_save(*, data: dict[str, Any], by: User, campaign: Campaign | None =
         campaign = _locked(campaign)
         if not campaign.is_editable:
             raise ValidationError(_("발송이 시작된 캠페인은 고칠 수 없습니다."), code="not_editable")
-        changed = [f for f in CONTENT_FIELDS if getattr(campaign, f) != data.get(f, getattr(campaign, f))]
+        changed = [
+            f for f in Campaign.CONTENT_FIELDS if getattr(campaign, f) != data.get(f, getattr(campaign, f))
+        ]
         for field, value in data.items():
             setattr(campaign, field, value)
         if changed and campaign.status in (S.PENDING, S.APPROVED):

@@ -26,15 +26,20 @@ from .models import Message
 from .secret import secret_wipe_finished
 
 
+def _by_lane(message_ids: list[int], lane: str | None) -> dict[str, list[int]]:
+    """The ids grouped by lane: all on `lane` if given, else each on its purpose's lane."""
+    if lane is not None:
+        return {lane: list(message_ids)}
+    by_lane: dict[str, list[int]] = defaultdict(list)
+    for pk, purpose in Message.objects.filter(pk__in=message_ids).values_list("pk", "purpose"):
+        by_lane[lane_of(purpose)].append(pk)
+    return by_lane
+
+
 def message_deliveries_enqueue(message_ids: list[int], *, lane: str | None = None) -> None:
     """Hand rows to the workers of their lane in batches: one task claims and sends up to
     SMS_TASK_BATCH messages. Without `lane` each row's lane is read from its purpose."""
-    if lane is None:
-        by_lane: dict[str, list[int]] = defaultdict(list)
-        for pk, purpose in Message.objects.filter(pk__in=message_ids).values_list("pk", "purpose"):
-            by_lane[lane_of(purpose)].append(pk)
-    else:
-        by_lane = {lane: list(message_ids)}
+    by_lane = _by_lane(message_ids, lane)
     size = int(settings.SMS_TASK_BATCH)
     for lane_name, ids in by_lane.items():
         for start in range(0, len(ids), size):
@@ -60,12 +65,7 @@ def message_reconcile_publish(
 ) -> None:
     """Look these rows up at the provider, each on its own lane's queue: the lookups a bulk send
     leaves (a batch cut by a SIGKILL) stay on the bulk lane instead of taking the OTPs' slots."""
-    if lane is None:
-        by_lane: dict[str, list[int]] = defaultdict(list)
-        for pk, purpose in Message.objects.filter(pk__in=message_ids).values_list("pk", "purpose"):
-            by_lane[lane_of(purpose)].append(pk)
-    else:
-        by_lane = {lane: list(message_ids)}
+    by_lane = _by_lane(message_ids, lane)
     for lane_name, ids in by_lane.items():
         for pk in ids:
             message_reconcile_task.apply_async((pk,), queue=queue_of(lane_name), countdown=countdown)
