@@ -58,12 +58,14 @@ def framed(body: str, values: dict[str, str] | None = None) -> str:
     return f"{AD_MARK}[{settings.MARKETING_SENDER_NAME}] {text}\n{opt_out_line()}"
 
 
-def values_for(customer: Any, tiers: dict[str, str] | None = None) -> dict[str, str]:
-    """The personalisation tags' values. `tiers` (tier_labels()) saves a translation per customer
-    when many are framed at once."""
-    profile = customer.customer_profile
-    tier = tiers[profile.tier] if tiers is not None else str(profile.get_tier_display())
-    return {"#{이름}": customer.name, "#{고객등급}": tier}
+def values_for(customer: Any) -> dict[str, str]:
+    """The personalisation tags' values of a loaded customer."""
+    return values_of(customer.name, str(customer.customer_profile.get_tier_display()))
+
+
+def values_of(name: str, tier_label: str) -> dict[str, str]:
+    """The same from plain values (the pacer's slices; tier_labels() translates each tier once)."""
+    return {"#{이름}": name, "#{고객등급}": tier_label}
 
 
 def tier_labels() -> dict[str, str]:

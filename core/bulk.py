@@ -10,14 +10,41 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import connection, models
+from django.db.models import F, Lookup
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
+
+
+class AnyOf(Lookup):
+    """`field = ANY(%s)` with the values as one array parameter: for the thousands of ids or keys
+    of a slice, one parameter instead of one per value (Django's `__in` prepares and binds each,
+    and the server parses each). Values go as they are (ints or strings of the field's type).
+    SQLite: `IN (SELECT value FROM json_each(%s))`, with no limit on the number of values.
+
+        Message.objects.filter(AnyOf("pk", ids))
+    """
+
+    prepare_rhs = False
+
+    def __init__(self, lhs: Any, rhs: Sequence[Any]) -> None:
+        super().__init__(F(lhs) if isinstance(lhs, str) else lhs, list(rhs))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
+
+    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        # (lhs is the compiled column; the values are one bound parameter)
+        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(list(self.rhs))]  # noqa: S608
 
 
 def copy_text(value: Any) -> str:
@@ -28,6 +55,11 @@ def copy_text(value: Any) -> str:
         return "t" if value else "f"
     if isinstance(value, int):
         return str(value)
+    if isinstance(value, str):
+        if _NEEDS_ESCAPE.search(value) is None:
+            return value
+        # (four replace() calls: several times faster than translate() on Korean text)
+        return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
     text = value.isoformat() if hasattr(value, "isoformat") else str(value)
     return text.translate(_ESCAPES)
 
@@ -71,6 +103,22 @@ def sqlite_value(value: Any) -> Any:
     return value
 
 
+def new_ids(model: type[models.Model], count: int) -> list[int] | None:
+    """`count` primary keys drawn from the table's own sequence in one statement, for rows that
+    insert_new writes with their ids given (so the caller knows them without reading the rows
+    back). None on SQLite: there the caller reads them back."""
+    if connection.vendor != "postgresql" or count == 0:
+        return None if connection.vendor != "postgresql" else []
+    pk = model._meta.pk
+    assert pk is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, count],
+        )
+        return [value for (value,) in cursor.fetchall()]
+
+
 def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int:
     """New rows of `model`, each a dict of field attnames (the same keys in every row). A field not
     given takes what Django would give it: its default ("" for text), the current time for
@@ -84,7 +132,7 @@ def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int
     constants: dict[str, Any] = {}
     by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
     for field in model._meta.concrete_fields:
-        if field.primary_key or field.attname in given or getattr(field, "generated", False):
+        if field.attname in given or field.primary_key or getattr(field, "generated", False):
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constants[field.column] = now

@@ -10,10 +10,13 @@ from django.utils.translation import gettext as _
 from .params import ascii_digits
 
 _DIGITS = re.compile(r"[0-9]+")
+_STORED = re.compile(r"\+8210[0-9]{8}")
 
 
 def normalize_korean_mobile(raw: str) -> str:
     """'010-1234-5678', '01012345678', '+82 10 1234 5678' -> '+821012345678'; anything else is refused."""
+    if _STORED.fullmatch(raw or ""):  # already as we store it (a campaign reads thousands)
+        return raw
     # Full-width digits are what a Korean keyboard types; other scripts' digits pass `\d` and
     # `int()` but are not a number anyone here dials: refused, not converted.
     text = ascii_digits((raw or "").strip())

@@ -4,6 +4,7 @@ import re
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,6 +54,7 @@ class Message(models.Model):
         # KakaoTalk alimtalk first; when it cannot reach the customer the row turns SMS/LMS.
         ALIMTALK = "ata", _("알림톡")
 
+    # COLLATE "C" on PostgreSQL (migration 0013): bytewise, and LIKE 'prefix%' uses the unique index.
     idempotency_key = models.CharField(max_length=200, unique=True)
     purpose = models.CharField(_("용도"), max_length=32, choices=Purpose.choices)
     customer = models.ForeignKey(
@@ -62,6 +64,7 @@ class Message(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="messages",
+        db_index=False,  # message_customer_time starts with it
     )
     to_phone = models.CharField(_("수신번호"), max_length=16)
     kind = models.CharField(max_length=3, choices=Kind.choices, default=Kind.SMS)
@@ -72,7 +75,7 @@ class Message(models.Model):
     status = models.CharField(_("상태"), max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
     provider = models.CharField(max_length=20, blank=True)
-    provider_message_id = models.CharField(max_length=64, blank=True, db_index=True)
+    provider_message_id = models.CharField(max_length=64, blank=True)
     last_error = models.TextField(blank=True)
     not_before = models.DateTimeField(_("발송 가능 시각"), null=True, blank=True)
     # A message whose moment has passed (a reminder for a booking that started) is cancelled, not sent late.
@@ -94,6 +97,13 @@ class Message(models.Model):
             models.Index(fields=["customer", "-created_at"], name="message_customer_time"),
             # The delivery board reads the last day by creation time.
             models.Index(fields=["created_at"], name="message_created"),
+            # A provider's report names its id; a row has none until it is sent, so a new row
+            # (a campaign slice writes thousands) adds nothing to this index.
+            models.Index(
+                fields=["provider_message_id"],
+                name="message_provider_id",
+                condition=~Q(provider_message_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

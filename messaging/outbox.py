@@ -16,12 +16,12 @@ from typing import Any, Protocol
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from core.bulk import insert_new
+from core.bulk import AnyOf, insert_new, new_ids
 from core.phone import normalize_korean_mobile
 
 from .body import (
@@ -225,15 +225,33 @@ def message_enqueue_many(*, purpose: str, items: list[Outgoing]) -> int:
     return len(due)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Advert:
-    """One advertising message for message_enqueue_adverts: a text a manager had approved."""
+    """One advertising message for message_enqueue_adverts: a text a manager had approved, and
+    what the outbox reads of its customer as the caller loaded it (a slice reads thousands of
+    customers as plain values, not model instances: Advert.to() takes a loaded customer)."""
 
     key: str
-    customer: Recipient  # with customer_profile loaded
+    customer_id: int
+    phone: str
+    marketing_consent: bool
+    night_consent: bool
     body: str
     alimtalk: tuple[str, dict[str, str]] | None = None
     valid_until: dt.datetime | None = None
+
+    @classmethod
+    def to(cls, customer: Recipient, *, key: str, body: str, **more: Any) -> Advert:
+        profile = customer.customer_profile
+        return cls(
+            key=key,
+            customer_id=customer.pk,
+            phone=profile.phone,
+            marketing_consent=profile.marketing_consent,
+            night_consent=profile.marketing_night_consent,
+            body=body,
+            **more,
+        )
 
 
 def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[str, int]:
@@ -242,24 +260,20 @@ def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[st
     consent a row written 21:00–08:00 waits until 08:00; a body over the providers' limits or a
     stored number that is not a Korean mobile gets no row either (logged). Rows whose key exists are
     left as they are; the others must not be written by anyone else meanwhile (the pacer holds its
-    campaign's row). Returns {key: message id} of every item's row that exists afterwards; none is
-    handed to the workers (message_hand_over does that after the caller's writes)."""
+    campaign's row). Returns {key: message id} of every item's row that exists afterwards. The rows
+    it wrote that are due go to their lane's workers in batch tasks once the caller's transaction
+    commits (as message_hand_over does); rows written earlier are left to the sweep."""
     if purpose not in MARKETING_PURPOSES:
         raise ValueError("message_enqueue_adverts writes advertising only")
-    keys = [item.key for item in items]
-    existing = dict(Message.objects.filter(idempotency_key__in=keys).values_list("idempotency_key", "pk"))
     quiet_until = quiet_hours_end(timezone.now())
     speaks = _speaks_alimtalk()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for item in items:
-        profile = getattr(item.customer, "customer_profile", None)
-        if item.key in existing:
-            continue  # written before: left as it is
-        if profile is None or not profile.marketing_consent:
+        if not item.marketing_consent:
             continue  # withdrawn since the segment was read: no row, as message_enqueue refuses
         try:
             check_body_limits(item.body)  # (approval checked the longest personalisation)
-            to_phone = normalize_korean_mobile(profile.phone)
+            to_phone = normalize_korean_mobile(item.phone)
         except ValidationError as exc:  # one bad row must not hold up the rest of the slice
             logger.warning("advert %s not written: %s", item.key, "; ".join(exc.messages))
             continue
@@ -268,26 +282,52 @@ def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[st
             {
                 "idempotency_key": item.key,
                 "purpose": purpose,
-                "customer_id": item.customer.pk,
+                "customer_id": item.customer_id,
                 "to_phone": to_phone,
                 "body": item.body,
                 "kind": Message.Kind.ALIMTALK.value if template else message_kind(item.body),
                 "alimtalk_template": template,
                 "alimtalk_variables": variables,
-                "not_before": None if profile.marketing_night_consent else quiet_until,
+                "not_before": None if item.night_consent else quiet_until,
                 "valid_until": item.valid_until,
             }
         )
     with transaction.atomic():
         # COPY, not bulk_create: a slice of thousands is written in milliseconds (bench/campaigns.py).
-        # The keys are new: the campaign row the caller holds locked is the only writer of its keys.
-        insert_new(Message, rows)
-        written = dict(
-            Message.objects.filter(idempotency_key__in=[row["idempotency_key"] for row in rows]).values_list(
-                "idempotency_key", "pk"
+        # The keys are expected to be new (the pacer holds its campaign's row and starts after the
+        # last customer written), so nobody looks first; if one was written before all the same,
+        # the unique key fails the COPY, back to the savepoint, and the rest is written.
+        ids = new_ids(Message, len(rows))
+        if ids is not None:
+            for row, pk in zip(rows, ids, strict=True):
+                row["id"] = pk
+        existing: dict[str, int] = {}
+        try:
+            with transaction.atomic():
+                written = _write_adverts(rows)
+        except IntegrityError:
+            keys = [item.key for item in items]
+            existing = dict(
+                Message.objects.filter(AnyOf("idempotency_key", keys)).values_list("idempotency_key", "pk")
             )
-        )
+            if not existing:
+                raise
+            rows = [row for row in rows if row["idempotency_key"] not in existing]  # left as they are
+            written = _write_adverts(rows)
+    due = [written[str(row["idempotency_key"])] for row in rows if row["not_before"] is None]
+    if due:
+        lane = lane_of(purpose)
+        transaction.on_commit(lambda: message_deliveries_enqueue(due, lane=lane), robust=True)
     return {**existing, **written}
+
+
+def _write_adverts(rows: list[dict[str, Any]]) -> dict[str, int]:
+    insert_new(Message, rows)
+    keys = [row["idempotency_key"] for row in rows]
+    if rows and "id" in rows[0]:
+        return dict(zip(keys, [row["id"] for row in rows], strict=True))
+    # SQLite: no ids drawn beforehand; read back
+    return dict(Message.objects.filter(AnyOf("idempotency_key", keys)).values_list("idempotency_key", "pk"))
 
 
 def message_hand_over(message_ids: Sequence[int]) -> int:
@@ -297,7 +337,7 @@ def message_hand_over(message_ids: Sequence[int]) -> int:
     and due; the others (quiet hours until 08:00) are the sweep's. Returns how many were handed."""
     due = list(
         Message.objects.filter(
-            pk__in=list(message_ids), status=Message.Status.PENDING, not_before__isnull=True
+            AnyOf("pk", message_ids), status=Message.Status.PENDING, not_before__isnull=True
         ).values_list("pk", flat=True)
     )
     if due:

@@ -232,7 +232,7 @@ def test_adverts_are_held_to_the_law_when_written(targets, frozen_now):
     )
     written = message_enqueue_adverts(
         purpose=Purpose.MARKETING,
-        items=[Advert(key=f"advert:{p.pk}", customer=p, body="(광고) 혜택 안내") for p in people],
+        items=[Advert.to(p, key=f"advert:{p.pk}", body="(광고) 혜택 안내") for p in people],
     )
     assert set(written) == {f"advert:{first.pk}", f"advert:{third.pk}"}
     rows = {m.customer_id: m for m in Message.objects.filter(pk__in=written.values())}
@@ -240,7 +240,7 @@ def test_adverts_are_held_to_the_law_when_written(targets, frozen_now):
     assert rows[third.pk].not_before is None
     again = message_enqueue_adverts(
         purpose=Purpose.MARKETING,
-        items=[Advert(key=f"advert:{first.pk}", customer=people[0], body="다른 글")],
+        items=[Advert.to(people[0], key=f"advert:{first.pk}", body="다른 글")],
     )
     assert again == {f"advert:{first.pk}": written[f"advert:{first.pk}"]}
     assert Message.objects.get(pk=written[f"advert:{first.pk}"]).body == "(광고) 혜택 안내"
@@ -263,15 +263,12 @@ def test_an_advert_the_providers_would_refuse_is_left_out_and_the_rest_of_the_sl
     written = message_enqueue_adverts(
         purpose=Purpose.MARKETING,
         items=[
-            Advert(
-                key="a:1",
-                customer=first,
-                body="(광고) 짧은 글",
-                alimtalk=("HANA_AD_1", {"#{이름}": first.name}),
+            Advert.to(
+                first, key="a:1", body="(광고) 짧은 글", alimtalk=("HANA_AD_1", {"#{이름}": first.name})
             ),
-            Advert(key="a:2", customer=second, body="가" * 3000, valid_until=until),
-            Advert(key="a:3", customer=third, body="(광고) 짧은 글"),
-            Advert(key="a:4", customer=second, body="(광고) " + "나" * 100, valid_until=until),
+            Advert.to(second, key="a:2", body="가" * 3000, valid_until=until),
+            Advert.to(third, key="a:3", body="(광고) 짧은 글"),
+            Advert.to(second, key="a:4", body="(광고) " + "나" * 100, valid_until=until),
         ],
     )
     assert set(written) == {"a:1", "a:4"}
@@ -283,3 +280,96 @@ def test_an_advert_the_providers_would_refuse_is_left_out_and_the_rest_of_the_sl
     )
     assert (long_sms.kind, long_sms.alimtalk_template, long_sms.valid_until) == (Message.Kind.LMS, "", until)
     assert long_sms.to_phone == second.customer_profile.phone
+
+
+def test_each_run_starts_after_the_last_customer_written_so_someone_who_consents_late_below_it_waits(
+    targets, make_campaign, run, second_manager
+):
+    """The list goes out in customer-number order, a slice a run; a customer who consents after the
+    pacer passed their number is for the next campaign, one above it is still reached."""
+    first, second, third = targets
+    CustomerProfile.objects.filter(user=third).update(marketing_consent=False)
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager, max_per_hour=60)
+    assert run() == 1  # one a minute: the first customer
+    CustomerProfile.objects.filter(user=third).update(marketing_consent=True)  # above the cursor
+    below = (
+        User.objects.filter(role=User.Role.CUSTOMER, pk__lt=first.pk, customer_profile__isnull=False)
+        .order_by("-pk")
+        .first()
+    )
+    assert below is not None
+    CustomerProfile.objects.filter(user=below).update(marketing_consent=True)  # passed already
+    run(MORNING + dt.timedelta(minutes=1))
+    run(MORNING + dt.timedelta(minutes=2))
+    run(MORNING + dt.timedelta(minutes=3))
+    assert sorted(campaign_messages(campaign).values_list("customer_id", flat=True)) == [
+        first.pk,
+        second.pk,
+        third.pk,
+    ]
+
+
+@pytest.mark.parametrize("uploaded", [False, True])
+def test_a_segment_after_a_number_is_the_segment_above_it(targets, manager, uploaded):
+    from campaigns.models import Segment, SegmentMember
+    from campaigns.selectors import segment_customers, segment_filters
+
+    CustomerProfile.objects.update(marketing_consent=True)
+    if uploaded:
+        segment = Segment.objects.create(name="목록", created_by=manager, source=Segment.Source.UPLOAD)
+        SegmentMember.objects.bulk_create(
+            [
+                SegmentMember(segment=segment, customer=c)
+                for c in User.objects.filter(role=User.Role.CUSTOMER)[::2]
+            ]
+        )
+    else:
+        segment = Segment.objects.create(name="모두", created_by=manager)
+    everyone = list(segment_customers(segment_filters(segment)).order_by("pk").values_list("pk", flat=True))
+    assert len(everyone) >= 3
+    middle = everyone[len(everyone) // 2]
+    above = list(
+        segment_customers(segment_filters(segment), after=middle).order_by("pk").values_list("pk", flat=True)
+    )
+    assert above == [pk for pk in everyone if pk > middle]
+
+
+def test_an_advert_slice_with_a_key_written_before_keeps_that_row_and_writes_the_rest(targets, frozen_now):
+    from messaging.outbox import Advert, message_enqueue_adverts
+
+    frozen_now(MORNING)
+    first, second, _ = User.objects.filter(pk__in=[p.pk for p in targets]).select_related("customer_profile")
+    before = message_enqueue_adverts(
+        purpose=Purpose.MARKETING, items=[Advert.to(first, key="again:1", body="(광고) 먼저 쓴 글")]
+    )
+    written = message_enqueue_adverts(
+        purpose=Purpose.MARKETING,
+        items=[
+            Advert.to(first, key="again:1", body="(광고) 다시 쓴 글"),
+            Advert.to(second, key="again:2", body="(광고) 새 글"),
+        ],
+    )
+    assert written["again:1"] == before["again:1"]
+    assert Message.objects.get(pk=written["again:1"]).body == "(광고) 먼저 쓴 글"
+    assert Message.objects.get(pk=written["again:2"]).customer == second
+    assert Message.objects.filter(idempotency_key__startswith="again:").count() == 2
+
+
+def test_the_recipient_ledger_keeps_its_references_through_django(
+    targets, make_campaign, run, second_manager
+):
+    """The recipient table has no database foreign keys (a slice's cost); Django still protects the
+    customer and the message, and a deleted campaign takes its recipient rows with it."""
+    from django.db.models import ProtectedError
+
+    campaign = make_campaign(status=Campaign.Status.APPROVED, approver=second_manager)
+    run()
+    recipient = (
+        CampaignRecipient.objects.filter(campaign=campaign).select_related("customer", "message").first()
+    )
+    with pytest.raises(ProtectedError):
+        recipient.customer.delete()
+    with pytest.raises(ProtectedError):
+        recipient.message.delete()
+    campaign.delete()
+    assert not CampaignRecipient.objects.filter(pk=recipient.pk).exists()

@@ -75,3 +75,43 @@ def test_a_field_it_cannot_fill_is_an_error_before_any_sql():
         with pytest.raises(ValueError, match="started_at"):  # default=timezone.now: one per row
             insert_new(MessageAttempt, [{"message_id": 1, "outcome": "sent"}])
     assert queries.captured_queries == []
+
+
+def test_any_of_matches_ids_and_keys_given_as_one_array():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.bulk import AnyOf, insert_new, new_ids
+
+    ids = new_ids(Message, 3)
+    assert ids is not None and len(set(ids)) == 3
+    insert_new(
+        Message,
+        [
+            {
+                "id": pk,
+                "idempotency_key": f"any:{n}",
+                "purpose": Purpose.MARKETING,
+                "to_phone": "x",
+                "body": "b",
+            }
+            for n, pk in enumerate(ids)
+        ],
+    )
+    assert sorted(Message.objects.filter(AnyOf("pk", ids[:2])).values_list("idempotency_key", flat=True)) == [
+        "any:0",
+        "any:1",
+    ]
+    assert list(
+        Message.objects.filter(AnyOf("idempotency_key", ["any:2", "nothing"])).values_list("pk", flat=True)
+    ) == [ids[2]]
+    assert not Message.objects.filter(AnyOf("pk", [])).exists()
+    many = list(range(-10_000, 0)) + [ids[0]]  # (no row has a negative id)
+    with CaptureQueriesContext(connection) as queries:
+        assert Message.objects.filter(AnyOf("pk", many)).count() == 1
+    assert queries.captured_queries[0]["sql"].count("ARRAY") == 1  # one parameter, not ten thousand
+    # a new row after the ids drawn by hand still gets a fresh id from the same sequence
+    later = Message.objects.create(
+        idempotency_key="any:later", purpose=Purpose.MARKETING, to_phone="x", body="b"
+    )
+    assert later.pk not in ids
