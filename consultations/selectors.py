@@ -28,9 +28,7 @@ def consultation_list_for_customer(*, customer: User) -> QuerySet[Consultation]:
     """The customer's integrated history, every channel, newest first."""
     return (
         Consultation.objects.filter(customer=customer)
-        .select_related(
-            "channel", "main_category", "middle_category", "staff", "staff__staff_profile__branch"
-        )
+        .select_related("channel", "main_category", "middle_category", "staff")
         .order_by("-occurred_at", "-id")
     )
 

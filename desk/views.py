@@ -213,8 +213,10 @@ def customer_detail_view(request: AuthenticatedRequest, pk: int) -> HttpResponse
             "channels": Channel.objects.active(),
             "selected_channel": channel,
             "is_favourite": is_favourite(staff=request.user, customer=customer),
-            "open_bookings": booking_list_for_customer(customer=customer).filter(
-                status=Booking.Status.BOOKED
+            "open_bookings": (
+                booking_list_for_customer(customer=customer).filter(status=Booking.Status.BOOKED)
+                if "booking" in timeline.present
+                else []
             ),
             "query": query.urlencode(),
             "revealed": revealed,

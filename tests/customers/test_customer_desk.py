@@ -254,3 +254,41 @@ def test_a_customer_cannot_reveal_anyones_details(client, customer):
     client.force_login(customer)
     reveal = reverse("staff:customer_reveal", args=[customer.pk])
     assert client.post(reveal, {"reason": "identity", "reason_text": "본인"}).status_code == 403
+
+
+def test_a_customer_with_consultations_only_costs_no_query_of_the_other_sources(
+    client, teller, customer, other_customer
+):
+    """One EXISTS probe tells the page which sources the customer has anything of; the others are
+    not read (each is a query to build and plan: bench/staff_desk.py)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from consultations.models import Consultation
+
+    lone = other_customer
+    for model in (Booking, Inquiry, Message):
+        model.objects.filter(customer=lone).delete()
+    assert Consultation.objects.filter(customer=lone).exists()
+    client.force_login(teller)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("staff:customer_detail", args=[lone.pk])).content.decode()
+    title = Consultation.objects.filter(customer=lone).order_by("-occurred_at").first().title
+    assert title in page
+    read = [q["sql"] for q in captured.captured_queries]
+    for table in ("consultations_booking", "inquiries_inquiry", "cases_caseentry", "messaging_message"):
+        assert not any(sql.startswith(f'SELECT "{table}".') for sql in read), table
+    assert any(sql.startswith('SELECT "consultations_consultation".') for sql in read)
+
+
+def test_a_consultation_shows_its_inquiry_also_when_only_consultations_are_listed(
+    client, teller, customer, history
+):
+    from consultations.models import Consultation
+
+    consultation = Consultation.objects.filter(customer=customer).first()
+    history.consultations.add(consultation)
+    client.force_login(teller)
+    page = client.get(reverse("staff:customer_detail", args=[customer.pk]), {"type": "consultation"})
+    text = page.content.decode()
+    assert "이어진 문의" in text and "대출 금리 문의" in text
