@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from core.forms import style_fields
 from core.params import BoundedDateField
-from core.widgets import LongSelect
+from core.widgets import LongSelect, QuickDateInput, QuickTextInput
 from customers.models import User
 
 from .links import RECORD_LINKS
@@ -28,7 +28,7 @@ from .search import ConsultationFilters
 from .services import NOTE_FIELDS
 
 
-class MiddleCategorySelect(forms.Select):
+class MiddleCategorySelect(LongSelect):
     """Each option carries its main category, so the page can show only the matching ones."""
 
     def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
@@ -134,16 +134,22 @@ class BookingOutcomeForm(forms.Form):
 
 
 class _PeriodCategoryChannelFilter(forms.Form):
-    """Period, category and channel: the filters the staff search and the customer's history share."""
+    """Period, category and channel: the filters the staff search and the customer's history share.
+    Every widget is rendered in Python (core/widgets.py): the same HTML without a template render
+    per option and per field (the search page's filter form was a third of its time)."""
 
     date_from = BoundedDateField(
-        label=_("시작일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("시작일"), required=False, widget=QuickDateInput(attrs={"type": "date"})
     )
     date_to = BoundedDateField(
-        label=_("종료일"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("종료일"), required=False, widget=QuickDateInput(attrs={"type": "date"})
     )
     main_category = forms.ModelChoiceField(
-        label=_("대분류"), required=False, queryset=MainCategory.objects.all(), empty_label=_("전체")
+        label=_("대분류"),
+        required=False,
+        queryset=MainCategory.objects.all(),
+        empty_label=_("전체"),
+        widget=LongSelect,
     )
     middle_category = _MiddleChoice(
         label=_("중분류"),
@@ -153,7 +159,11 @@ class _PeriodCategoryChannelFilter(forms.Form):
         widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
     )
     channel = forms.ModelChoiceField(
-        label=_("채널"), required=False, queryset=Channel.objects.all(), empty_label=_("전체")
+        label=_("채널"),
+        required=False,
+        queryset=Channel.objects.all(),
+        empty_label=_("전체"),
+        widget=LongSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -193,15 +203,25 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         widget=LongSelect,
     )
     progress = forms.ChoiceField(
-        label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices]
+        label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices], widget=LongSelect
     )
     follow_up = forms.ChoiceField(
-        label=_("추가상담"), required=False, choices=[("", _("전체")), ("y", _("필요")), ("n", _("불필요"))]
+        label=_("추가상담"),
+        required=False,
+        choices=[("", _("전체")), ("y", _("필요")), ("n", _("불필요"))],
+        widget=LongSelect,
     )
-    customer = forms.CharField(label=_("손님 (이름/아이디)"), required=False, max_length=50)
-    keyword = forms.CharField(label=_("검색어 (제목·내용)"), required=False, max_length=50)
+    customer = forms.CharField(
+        label=_("손님 (이름/아이디)"), required=False, max_length=50, widget=QuickTextInput
+    )
+    keyword = forms.CharField(
+        label=_("검색어 (제목·내용)"), required=False, max_length=50, widget=QuickTextInput
+    )
     sort = forms.ChoiceField(
-        label=_("정렬"), required=False, choices=[("new", _("최신순")), ("old", _("오래된순"))]
+        label=_("정렬"),
+        required=False,
+        choices=[("new", _("최신순")), ("old", _("오래된순"))],
+        widget=LongSelect,
     )
 
     def filters(self) -> ConsultationFilters:
