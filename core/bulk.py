@@ -125,8 +125,8 @@ def new_ids(model: type[models.Model], count: int) -> list[int] | None:
     """`count` primary keys drawn from the table's own sequence in one statement, for rows that
     insert_new writes with their ids given (so the caller knows them without reading the rows
     back). None on SQLite: there the caller reads them back."""
-    if connection.vendor != "postgresql" or count == 0:
-        return None if connection.vendor != "postgresql" else []
+    if connection.vendor != "postgresql":
+        return None
     pk = model._meta.pk
     assert pk is not None
     with connection.cursor() as cursor:
@@ -150,7 +150,7 @@ def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int
     constants: dict[str, Any] = {}
     by_attname = {field.attname: field.column for field in model._meta.concrete_fields}
     for field in model._meta.concrete_fields:
-        if field.attname in given or field.primary_key or getattr(field, "generated", False):
+        if field.primary_key or field.attname in given or getattr(field, "generated", False):
             continue
         if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
             constants[field.column] = now

@@ -85,7 +85,7 @@ def _present(customer: User) -> set[str]:
 class TimelinePage:
     items: list[TimelineItem]
     next_before: dt.datetime | None
-    present: frozenset[str] = frozenset(KINDS)  # the kinds the customer has anything of
+    present: frozenset[str]  # the kinds the customer has anything of (the view's header reads it)
 
 
 def customer_timeline(

@@ -314,7 +314,7 @@ def message_enqueue_adverts(*, purpose: str, items: Sequence[Advert]) -> dict[st
                 raise
             rows = [row for row in rows if row["idempotency_key"] not in existing]  # left as they are
             written = _write_adverts(rows)
-    due = [written[str(row["idempotency_key"])] for row in rows if row["not_before"] is None]
+    due = [written[row["idempotency_key"]] for row in rows if row["not_before"] is None]
     if due:
         lane = lane_of(purpose)
         transaction.on_commit(lambda: message_deliveries_enqueue(due, lane=lane), robust=True)
