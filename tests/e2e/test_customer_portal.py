@@ -131,9 +131,13 @@ def test_a_new_customer_signs_up_with_an_sms_code_then_books_and_cancels(
 
     # log out (the menu is folded on a phone) and in again with the new password
     page.get_by_role("button", name="메뉴 열기").click()
+    # the menu has finished unfolding (Bootstrap adds "show" after its transition): a click while
+    # it is still sliding open can land on the page beneath it on a busy machine
+    expect(page.locator("#oh-nav")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="로그아웃").click()
     # the logout POST must finish before the next page load, or it is cancelled and the
     # session survives (the login page then sends a signed-in customer home)
+    page.wait_for_url(re.compile(r"/accounts/login/"), timeout=20_000)
     expect(page.get_by_role("heading", level=1)).to_have_text("로그인")
     log_in(page, live_bank.url, "saerom90", NEW_PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("이새롬 손님의 상담이력")
