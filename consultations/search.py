@@ -36,7 +36,9 @@ class ConsultationFilters:
     ascending: bool = False
 
 
-_BIGRAMS_MATCH = "omnihana_bigrams(title || ' ' || notes) @> omnihana_bigrams(%s)"
+# The index's expression, collation included (consultations migration 0012): otherwise the planner
+# does not see that the index answers it.
+_BIGRAMS_MATCH = """(omnihana_bigrams(title || ' ' || notes) COLLATE "C") @> omnihana_bigrams(%s)"""
 
 
 def keyword_condition(term: str, *, indexed: bool = True) -> Q:

@@ -336,3 +336,16 @@ def test_the_export_names_every_customer_by_number_login_or_not(client, teller, 
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
     assert rows[0][-1] == "손님번호"
     assert rows[1][-1] == customer.customer_profile.customer_no
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the bigram index is PostgreSQL's")
+def test_a_rare_keyword_is_looked_up_in_the_bigram_index(extra):
+    """The condition must be the index's own expression, collation included (migration 0012):
+    a query the planner cannot match to the index reads every row of a ten-million-row table."""
+    qs = Consultation.objects.filter(keyword_condition("방카슈랑스"))
+    sql, params = qs.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "consult_keyword_bigrams" in plan
