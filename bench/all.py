@@ -124,15 +124,26 @@ _COUNT = (
 )
 
 
-def run_benches(names: list[str], quick: bool, url: str, summary_file: Path) -> list[str]:
+def redis_database(url: str, number: int) -> str:
+    """The Redis URL with its database number replaced: each bank gets a Redis database of its
+    own, so what one bank's run cached (which keywords are common, the threshold of which depends
+    on the table's size) never answers for the other."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    return urlunsplit(urlsplit(url)._replace(path=f"/{number}")) if url else url
+
+
+def run_benches(names: list[str], quick: bool, url: str, summary_file: Path, redis_db: int = 0) -> list[str]:
     failed = []
+    env = {**os.environ, "DATABASE_URL": url, "BENCH_SUMMARY": str(summary_file)}
+    env["REDIS_URL"] = redis_database(os.environ.get("REDIS_URL", ""), redis_db)
     for name in names:
         print(f"\n==> bench.{name} on {url.rsplit('/', 1)[-1]}", flush=True)
         began = time.monotonic()
         result = subprocess.run(  # noqa: S603 - our own benchmark modules
             [PYTHON, "-m", f"bench.{name}", *(QUICK[name] if quick else [])],
             cwd=ROOT,
-            env={**os.environ, "DATABASE_URL": url, "BENCH_SUMMARY": str(summary_file)},
+            env=env,
             check=False,
         )
         print(
@@ -206,7 +217,8 @@ def main() -> None:
         # Messaging does not read the bank: measured once, on the first.
         here = [n for n in names if scale == scales[0] or n in BANK_SIZED]
         summary_file = out_dir / f"{stem}-{scale}.jsonl"
-        failed_runs += [f"{n} ({scale})" for n in run_benches(here, args.quick, url, summary_file)]
+        redis_db = scales.index(scale)
+        failed_runs += [f"{n} ({scale})" for n in run_benches(here, args.quick, url, summary_file, redis_db)]
         results[scale] = read_summary(summary_file)
 
     description = machine()
