@@ -129,7 +129,11 @@ class Command(BaseCommand):
         self.seed_campaigns()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+                # VACUUM sets the visibility map, so index-only scans answer from the index at once,
+                # and leaves autovacuum nothing to do: after a 10M load it would otherwise spend
+                # minutes on the table just when a benchmark starts (it did, docs/performance.md).
+                # Not possible inside a transaction (a test's): ANALYZE alone there.
+                cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
         self.stdout.write(
             self.style.SUCCESS(
                 f"demo bank ready: {User.objects.filter(role=User.Role.CUSTOMER).count():,} customers, "
