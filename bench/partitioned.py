@@ -30,33 +30,14 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable
 from functools import partial
-from typing import TypeVar
 
 from bench.common import percentile, print_table, setup_django
+from bench.staff_desk import ABSENT, LONGER, TWO_SYLLABLES, timed  # the same cases as the staff desk
 
-T = TypeVar("T")
 SCHEMA = "partitioned"
 TABLE = "consultations_consultation"
-TWO_SYLLABLES = ["대출", "예금", "적금", "환전", "카드", "송금", "펀드", "해지"]
-LONGER = [
-    "정기예금",
-    "전세자금대출",
-    "해외송금",
-    "신용카드 한도",
-    "리틀빅정기예금",
-    "청년도약적금",
-    "가입완료",
-]
-ABSENT = ["방카슈랑스", "퇴직연금 이전"]
 SEOUL = dt.timezone(dt.timedelta(hours=9))
-
-
-def timed(fn: Callable[[], T]) -> tuple[float, T]:
-    start = time.perf_counter()
-    result = fn()
-    return (time.perf_counter() - start) * 1000, result
 
 
 def month_starts(first: dt.date, last: dt.date) -> list[dt.date]:
