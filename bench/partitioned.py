@@ -54,6 +54,8 @@ def run_parallel(tasks: list[tuple[str, str]], workers: int) -> dict[str, float]
     """Each (label, SQL) on one of `workers` connections of its own; seconds per label."""
     from django.db import connection
 
+    from consultations.bulk import build_memory
+
     pending = list(tasks)
     lock = threading.Lock()
     seconds: dict[str, float] = {}
@@ -68,8 +70,7 @@ def run_parallel(tasks: list[tuple[str, str]], workers: int) -> dict[str, float]
                     label, sql = pending.pop(0)
                 began = time.monotonic()
                 with connection.cursor() as cursor:
-                    cursor.execute("SET maintenance_work_mem = '64MB'" if " gin " in sql else
-                                   "SET maintenance_work_mem = '512MB'")  # fmt: skip
+                    cursor.execute(f"SET maintenance_work_mem = '{build_memory(sql)}'")
                     cursor.execute(sql)
                 seconds[label] = time.monotonic() - began
         except BaseException as exc:  # noqa: BLE001 - re-raised in the caller's thread
@@ -183,7 +184,7 @@ def build(workers: int, rebuild: bool) -> list[list[object]]:
     )
     began = time.monotonic()
     with connection.cursor() as cursor:
-        cursor.execute("SET maintenance_work_mem = '512MB'")
+        cursor.execute("SET maintenance_work_mem = '1GB'")
         for name, definition in foreign_keys:
             cursor.execute(f"ALTER TABLE {SCHEMA}.{TABLE} ADD CONSTRAINT {name} {definition}")
         for _name, definition in triggers:
@@ -307,9 +308,8 @@ def main() -> None:
         one, part = times[None][1:], times[SCHEMA][1:]
         rows.append([label, len(one), percentile(one, 50), percentile(one, 95), percentile(part, 50),
                      percentile(part, 95), target, "yes" if same else "NO"])  # fmt: skip
-    use(None)
 
-    # Pruning: the partitions a 3-month search and a full-history one read.
+    # Pruning: how many partitions a 3-month search's plan reads.
     use(SCHEMA)
     a, b = window()
     bounded = Consultation.objects.filter(
@@ -330,6 +330,13 @@ def main() -> None:
     customer_users = list(User.objects.filter(pk__in=customers))
     inserted: dict[str | None, list[int]] = {None: [], SCHEMA: []}
     insert_ms: dict[str | None, list[float]] = {None: [], SCHEMA: []}
+
+    def record(data: dict) -> Consultation:
+        with transaction.atomic():
+            return consultation_record(
+                customer=rng.choice(customer_users), staff=rng.choice(staff), data=data, actor=None
+            )
+
     for i in range(args.inserts * 2):
         schema = (None, SCHEMA)[i % 2]
         use(schema)
@@ -343,13 +350,6 @@ def main() -> None:
             "progress": Progress.DONE,
             "follow_up_needed": False,
         }
-
-        def record(data: dict) -> Consultation:
-            with transaction.atomic():
-                return consultation_record(
-                    customer=rng.choice(customer_users), staff=rng.choice(staff), data=data, actor=None
-                )
-
         ms, consultation = timed(partial(record, data))
         insert_ms[schema].append(ms)
         inserted[schema].append(consultation.pk)
