@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
+import enum
+import re
 from dataclasses import dataclass
 
 from django.db import connection, connections, transaction
-from django.db.models import BooleanField, Q, QuerySet
+from django.db.models import BooleanField, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan
 
 from core.dates import day_end, day_start
 from core.keyset import decode_cursor, encode_cursor
-from core.soft_cache import cache_get, cache_set
 
 from .models import Consultation
 
@@ -40,15 +42,36 @@ class ConsultationFilters:
 # does not see that the index answers it.
 _BIGRAMS_MATCH = """(omnihana_bigrams(title || ' ' || notes) COLLATE "C") @> omnihana_bigrams(%s)"""
 
+# A term made only of characters without case (Hangul, digits, spaces, ASCII punctuation but the
+# backslash): no letter of any text upper-cases into one of them, so "contains, ignoring case" is
+# "contains", and PostgreSQL's strpos() answers it at about a quarter of the cost of
+# UPPER(...) LIKE UPPER(...) (2.5 against 11 µs a row of the demo bank's text).
+_CASELESS = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3 0-9!-/:-@\[\]-`{-~]+")
 
-def keyword_condition(term: str, *, indexed: bool = True) -> Q:
+
+class KeywordPlan(enum.Enum):
+    INDEX = "index"  # the bigram index narrows the rows, the exact test rechecks them
+    SCAN = "scan"  # the exact test alone, on rows the caller walks in order
+    NAIVE = "naive"  # plain icontains (the reference the benchmarks compare with)
+
+
+def keyword_condition(term: str, *, indexed: bool = True, plan: KeywordPlan | None = None) -> Q:
     """Title or notes contain `term`, exactly (case-insensitive).
 
     On PostgreSQL the bigram index narrows the rows first (consultations migration 0004); the
-    ILIKE-style recheck keeps the result identical to the plain `icontains` search.
+    exact recheck keeps the result identical to the plain `icontains` search.
     """
-    exact = Q(title__icontains=term) | Q(notes__icontains=term)
-    if not indexed or connection.vendor != "postgresql" or len(term) < 2:
+    plan = plan or (KeywordPlan.INDEX if indexed else KeywordPlan.NAIVE)
+    postgres = connection.vendor == "postgresql"
+    if plan is KeywordPlan.NAIVE or not postgres:
+        return Q(title__icontains=term) | Q(notes__icontains=term)
+    if _CASELESS.fullmatch(term):
+        exact = Q(GreaterThan(StrIndex("title", Value(term)), 0)) | Q(
+            GreaterThan(StrIndex("notes", Value(term)), 0)
+        )
+    else:
+        exact = Q(title__icontains=term) | Q(notes__icontains=term)
+    if plan is KeywordPlan.SCAN or len(term) < 2:
         return exact
     # Unqualified columns: inside a subquery Django renames the table, and a qualified name would
     # point at the outer query's row instead.
@@ -57,7 +80,7 @@ def keyword_condition(term: str, *, indexed: bool = True) -> Q:
 
 
 def consultation_search(
-    filters: ConsultationFilters, *, indexed_keyword: bool = True
+    filters: ConsultationFilters, *, indexed_keyword: bool = True, plan: KeywordPlan | None = None
 ) -> QuerySet[Consultation]:
     qs = Consultation.objects.all()
     if filters.date_from:
@@ -85,7 +108,7 @@ def consultation_search(
             Q(customer__username=filters.customer.strip()) | Q(customer__name=filters.customer.strip())
         )
     if filters.keyword.strip():
-        qs = qs.filter(keyword_condition(filters.keyword.strip(), indexed=indexed_keyword))
+        qs = qs.filter(keyword_condition(filters.keyword.strip(), indexed=indexed_keyword, plan=plan))
     return qs
 
 
@@ -93,7 +116,6 @@ def _order(ascending: bool) -> list[str]:
     return ["occurred_at", "id"] if ascending else ["-occurred_at", "-id"]
 
 
-COMMON_TERM_ROWS = 2000  # a keyword in fewer rows than this is never "common"
 _RELATED = (
     "customer__customer_profile",
     "staff__staff_profile",
@@ -102,54 +124,45 @@ _RELATED = (
     "middle_category",
 )
 
-
-# From how many matching rows on a keyword is "common" (walk the time index newest-first) rather
-# than rare (collect its matches through the bigram index and sort them). Walking N rows for a page
-# of P matches of a word in R rows reads about P·N/R rows; the bitmap reads about R. They cost the
-# same at R = √(P·N): 7,100 rows at a million consultations, 22,600 at ten million. (A fixed 2,000
-# sent '신용카드 한도', in 611 rows of a million but 6,332 by its bigrams, on the walk: 700 ms
-# instead of 67.) N is the planner's row count of the table (-1 before its first ANALYZE).
+# How far a keyword search walks the time index before it asks the bigram index. Walking the
+# newest rows in order finds a page of P matches of a word in R of N rows within about P·N/R
+# rows; the bigram bitmap reads about R. Both cost the same at R = √(P·N), so the walk stops after
+# √(P·N) rows (7,100 at a million consultations, 22,600 at ten million; never fewer than
+# WALK_FLOOR): a word common enough to fill a page there is answered by the walk, and any other is
+# rare enough for the bitmap, which then looks only at the rows older than the walked ones.
+# Nothing has to be known about the word beforehand (counting its matches through the bitmap took
+# seconds for a common word at ten million rows). N is the planner's row count of the table.
+WALK_FLOOR = 2000
 WALK_PAGE = PAGE_SIZE + 1  # P: the rows a page reads (one more tells whether a next page exists)
-_THRESHOLD_SQL = (
-    "SELECT greatest(%s, floor(sqrt(%s * greatest(reltuples, 0))))::bigint AS n "
+_WALK_ROWS_SQL = (
+    "SELECT greatest(%s, floor(sqrt(%s * greatest(reltuples, 0))))::bigint "
     "FROM pg_class WHERE oid = 'consultations_consultation'::regclass"
 )
 
 
-def common_term_rows() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(_THRESHOLD_SQL, [COMMON_TERM_ROWS, WALK_PAGE])
+def walk_rows(using: str = "default") -> int:
+    with connections[using].cursor() as cursor:
+        cursor.execute(_WALK_ROWS_SQL, [WALK_FLOOR, WALK_PAGE])
         return int(cursor.fetchone()[0])
 
 
-def keyword_is_common(term: str) -> bool:
-    """Does `term` occur in at least common_term_rows() rows? Decides the plan (see
-    consultation_page); cached for 10 minutes.
-
-    PostgreSQL's estimate for `bigrams @> ...` assumes the bigrams of a word are independent, so
-    it takes a common word for a rare one; and a phrase's bigrams can all be common while the
-    phrase is rare. So the exact matches are counted, up to the threshold, through the bigram
-    index — in one round trip, with enough work_mem that the bitmap stays exact (a lossy one
-    rechecks every row of its pages: 750 ms instead of 60 for a common 2-syllable word).
-    """
-    key = "consult-term-common:" + hashlib.sha256(term.lower().encode()).hexdigest()[:32]
-    cached = cache_get(key)
-    if cached is not None:
-        return bool(cached)
-    hits = Consultation.objects.filter(keyword_condition(term)).values("pk")
-    matches, params = hits.query.sql_with_params()
-    # Read where the search reads: the standby, when heavy reads go there.
-    with connections[hits.db].cursor() as cursor:
-        # One simple query is one transaction: outside a transaction SET LOCAL holds for the count
-        # alone; inside one, until that one ends.
-        cursor.execute(
-            f"SET LOCAL work_mem = '32MB'; WITH threshold AS ({_THRESHOLD_SQL}) "  # noqa: S608 - Django's own SQL
-            f"SELECT count(*) >= (SELECT n FROM threshold) FROM ({matches} LIMIT (SELECT n FROM threshold)) AS hits",
-            [COMMON_TERM_ROWS, WALK_PAGE, *params],
+def _after(qs: QuerySet[Consultation], moment: dt.datetime, pk: int, *, ascending: bool):
+    """The rows after (moment, pk) in the page's order. The plain bound on occurred_at lets the
+    time index's range answer the row comparison."""
+    if ascending:
+        return qs.filter(
+            Q(occurred_at__gt=moment) | Q(occurred_at=moment, id__gt=pk), occurred_at__gte=moment
         )
-        common = bool(cursor.fetchone()[0])
-    cache_set(key, common, 600)
-    return common
+    return qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk), occurred_at__lte=moment)
+
+
+def _through(qs: QuerySet[Consultation], moment: dt.datetime, pk: int, *, ascending: bool):
+    """The rows up to and including (moment, pk) in the page's order."""
+    if ascending:
+        return qs.filter(
+            Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lte=pk), occurred_at__lte=moment
+        )
+    return qs.filter(Q(occurred_at__gt=moment) | Q(occurred_at=moment, id__gte=pk), occurred_at__gte=moment)
 
 
 def consultation_page(
@@ -161,36 +174,63 @@ def consultation_page(
     customers, staff and categories (joining every match before the LIMIT costs more than the search).
     """
     term = filters.keyword.strip()
-    # A common word, with no narrow filter: walking the time index newest-first meets a page of
-    # matches within a few hundred rows, whereas the bigram bitmap collects and sorts all of them.
-    # The planner cannot know the word is common (see keyword_is_common), so it is told.
-    walk_time_index = (
+    position = decode_cursor(cursor) if cursor else None
+    order = _order(filters.ascending)
+    # With a keyword and no narrow filter (one customer, one staff member, whose own index the
+    # planner walks): walk the newest rows of the time index first, then the bigram index for the
+    # rest. The planner cannot choose between the two itself: its estimate for `bigrams @> ...`
+    # takes the bigrams of a word as independent, and a phrase of common bigrams for a common word.
+    walk_first = (
         indexed_keyword
         and bool(term)
         and connection.vendor == "postgresql"
         and not (filters.customer or filters.customer_id or filters.staff_id)
-        and keyword_is_common(term)
     )
-    qs = consultation_search(filters, indexed_keyword=indexed_keyword and not walk_time_index)
-    position = decode_cursor(cursor) if cursor else None
+    plan = KeywordPlan.INDEX if indexed_keyword else KeywordPlan.NAIVE
+    qs = consultation_search(filters, plan=plan)
     if position:
-        moment, pk = position
-        if filters.ascending:
-            qs = qs.filter(Q(occurred_at__gt=moment) | Q(occurred_at=moment, id__gt=pk))
-        else:
-            qs = qs.filter(Q(occurred_at__lt=moment) | Q(occurred_at=moment, id__lt=pk))
-    page_ids = qs.order_by(*_order(filters.ascending)).values_list("id", flat=True)[: size + 1]
-    if walk_time_index:
-        with transaction.atomic(), connection.cursor() as pg:
-            pg.execute("SET LOCAL enable_sort = off")
-            pg.execute("SET LOCAL enable_bitmapscan = off")
-            ids = list(page_ids)
+        qs = _after(qs, *position, ascending=filters.ascending)
+    if walk_first:
+        ids = _walk_then_index(filters, qs, position, size + 1)
     else:
-        ids = list(page_ids)
+        ids = list(qs.order_by(*order).values_list("id", flat=True)[: size + 1])
     by_id = Consultation.objects.select_related(*_RELATED).in_bulk(ids)
     rows = [by_id[pk] for pk in ids]
     next_cursor = encode_cursor(rows[size - 1].occurred_at, rows[size - 1].pk) if len(rows) > size else None
     return rows[:size], next_cursor
+
+
+def _walk_then_index(
+    filters: ConsultationFilters,
+    indexed: QuerySet[Consultation],
+    position: tuple[dt.datetime, int] | None,
+    wanted: int,
+) -> list[int]:
+    """The first `wanted` ids of `indexed` (a keyword search from `position` on): matches among
+    the next walk_rows() rows of the time index, then, if those are too few, the bigram index's
+    matches older than the walked rows. Exactly the rows of `indexed`, in its order."""
+    using = indexed.db  # the standby, when heavy reads go there
+    order = _order(filters.ascending)
+    span = consultation_search(ConsultationFilters(date_from=filters.date_from, date_to=filters.date_to))
+    if position:
+        span = _after(span, *position, ascending=filters.ascending)
+    # The last row of the walk, by the time index alone (an index-only scan of its entries).
+    reach = walk_rows(using)
+    edge = span.using(using).order_by(*order).values_list("occurred_at", "id")[reach - 1 : reach]
+    last = next(iter(edge), None)
+    walk = consultation_search(filters, plan=KeywordPlan.SCAN).using(using)
+    if position:
+        walk = _after(walk, *position, ascending=filters.ascending)
+    if last:
+        walk = _through(walk, *last, ascending=filters.ascending)
+    # In the time index's order, reading row by row: no bitmap to collect, nothing to sort.
+    with transaction.atomic(using=using), connections[using].cursor() as pg:
+        pg.execute("SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
+        ids = list(walk.order_by(*order).values_list("id", flat=True)[:wanted])
+    if len(ids) < wanted and last:
+        rest = _after(indexed, *last, ascending=filters.ascending)
+        ids += rest.order_by(*order).values_list("id", flat=True)[: wanted - len(ids)]
+    return ids
 
 
 def consultation_export_rows(filters: ConsultationFilters):

@@ -7,7 +7,6 @@ import datetime as dt
 import io
 
 import pytest
-from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -195,11 +194,12 @@ def test_the_search_page_shows_masked_rows_with_bounded_queries(
     client, teller, extra, django_assert_max_num_queries
 ):
     client.force_login(teller)
-    cache.clear()  # the keyword probe is cached; count it
     # As many queries for a page of 2 rows as for a full page of 50: none per row.
     with CaptureQueriesContext(connection) as full_page:
         client.get(reverse("staff:consultations"), {"date_from": "2020-01-01", "keyword": "가입"})
-    assert len(full_page.captured_queries) <= 12
+    # session, user, profile; the walk (its reach, its last row, a savepoint with the plan's
+    # settings, the walk, the release), the bigram index for the rest; the rows; follow-ups
+    assert len(full_page.captured_queries) <= 14
     with django_assert_max_num_queries(len(full_page.captured_queries)):
         response = client.get(reverse("staff:consultations"), {"date_from": "2031-01-01", "keyword": "대출"})
     page = response.content.decode()
@@ -283,48 +283,79 @@ def test_an_unknown_export_format_is_404(client, teller):
     assert client.get(reverse("staff:consultation_export", args=["pdf"])).status_code == 404
 
 
-@pytest.mark.parametrize("common", [True, False], ids=["common-term-plan", "rare-term-plan"])
-def test_both_plans_return_the_same_pages(extra, monkeypatch, common):
+@pytest.fixture
+def ties(extra, customer, teller):
+    """Rows sharing one moment, so that a walk's last row splits a tie on occurred_at."""
+    middle, branch = MiddleCategory.objects.get(code="0201"), Channel.objects.get(code="branch")
+    moment = dt.datetime(2031, 3, 3, 15, tzinfo=KST)
+    for n in range(9):
+        Consultation.objects.create(
+            customer=customer,
+            staff=teller,
+            channel=branch,
+            main_category=middle.main,
+            middle_category=middle,
+            title=f"대출 상담 {n}" if n % 3 else f"ISA 계좌 {n}",
+            notes="한도 문의" if n % 2 else "서류 안내",
+            occurred_at=moment,
+        )
+
+
+def every_page(filters: ConsultationFilters, *, size: int, indexed: bool) -> list[int]:
+    seen: list[int] = []
+    cursor = ""
+    while True:
+        rows, cursor = consultation_page(filters, cursor=cursor, size=size, indexed_keyword=indexed)
+        seen += [c.pk for c in rows]
+        if not cursor:
+            return seen
+
+
+@pytest.mark.parametrize("reach", [1, 2, 5, 10_000], ids=lambda n: f"walk-{n}-rows")
+@pytest.mark.parametrize("ascending", [False, True], ids=["newest-first", "oldest-first"])
+def test_walking_then_the_bigram_index_gives_the_naive_pages(ties, monkeypatch, reach, ascending):
+    """However far the walk reaches before the bigram index takes over, the pages are the plain
+    icontains pages: no row twice, none left out, ties on the moment split by id."""
     from consultations import search
 
-    monkeypatch.setattr(search, "keyword_is_common", lambda term: common)
-    for term in ["대출", "예금", "가입완료", "방카슈랑스"]:
-        filters = ConsultationFilters(keyword=term)
-        indexed, _ = consultation_page(filters, size=20)
-        naive, _ = consultation_page(filters, size=20, indexed_keyword=False)
-        assert [c.pk for c in indexed] == [c.pk for c in naive]
+    monkeypatch.setattr(search, "walk_rows", lambda using="default": reach)
+    for term in ["대출", "예금", "한도 문의", "가입완료", "isa 계좌", "방카슈랑스"]:
+        for window in ({}, {"date_from": dt.date(2031, 1, 15), "date_to": dt.date(2031, 3, 3)}):
+            filters = ConsultationFilters(keyword=term, ascending=ascending, **window)
+            naive = every_page(filters, size=2, indexed=False)
+            assert every_page(filters, size=2, indexed=True) == naive, (term, window)
+            assert every_page(filters, size=50, indexed=True) == naive, (term, window)
 
 
-def test_a_keyword_is_common_by_its_exact_matches_not_its_bigrams(extra, monkeypatch):
-    """'카드 한도' has the bigrams of every row with 카드 and 한도 but stands in fewer: it is judged
-    by its own count against the threshold, as '카드' is by its."""
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is planned for PostgreSQL")
+def test_a_common_word_is_answered_by_the_walk_a_rare_one_by_the_bigram_index(ties, monkeypatch):
     from consultations import search
 
-    everywhere = Consultation.objects.filter(keyword_condition("카드")).count()
-    phrase = Consultation.objects.filter(keyword_condition("카드 한도")).count()
-    assert everywhere > phrase > 0
-    monkeypatch.setattr(search, "WALK_PAGE", 0)  # the threshold is the floor alone here
-    for floor in (phrase + 1, everywhere, everywhere + 1):
-        monkeypatch.setattr(search, "COMMON_TERM_ROWS", floor)
-        cache.clear()
-        assert search.common_term_rows() == floor
-        assert search.keyword_is_common("카드") is (everywhere >= floor)
-        assert search.keyword_is_common("카드 한도") is False
-        assert search.keyword_is_common("방카슈랑스") is False
-    cache.clear()
+    monkeypatch.setattr(search, "walk_rows", lambda using="default": 12)
+    with CaptureQueriesContext(connection) as common:
+        rows, _ = consultation_page(ConsultationFilters(keyword="대출"), size=3)
+    assert len(rows) == 3
+    assert not any("omnihana_bigrams" in q["sql"] for q in common.captured_queries)
+    with CaptureQueriesContext(connection) as rare:
+        rows, _ = consultation_page(ConsultationFilters(keyword="방카슈랑스"), size=3)
+    assert rows == []
+    assert any("omnihana_bigrams" in q["sql"] for q in rare.captured_queries)
 
 
-def test_the_common_threshold_grows_with_the_square_root_of_the_table(db, monkeypatch):
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's row count")
+def test_the_walk_grows_with_the_square_root_of_the_table(db, monkeypatch):
     import math
 
     from consultations import search
 
-    monkeypatch.setattr(search, "COMMON_TERM_ROWS", 1)  # the floor out of the way at test size
+    monkeypatch.setattr(search, "WALK_FLOOR", 1)  # the floor out of the way at test size
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE consultations_consultation")
     rows = Consultation.objects.count()
     expected = math.sqrt(search.WALK_PAGE * rows)
-    assert abs(search.common_term_rows() - expected) <= 0.05 * expected
+    assert abs(search.walk_rows() - expected) <= 0.05 * expected
+    monkeypatch.setattr(search, "WALK_FLOOR", 2000)
+    assert search.walk_rows() == 2000
 
 
 def test_the_export_names_every_customer_by_number_login_or_not(client, teller, customer, formula):
