@@ -24,8 +24,9 @@ from core.params import param_datetime, param_text
 from core.request import client_ip
 from customers.access import customer_get_for_user
 from customers.forms import CustomerMergeForm, CustomerSearchForm, WalkInForm
+from customers.models import User
 from customers.roles import AuthenticatedRequest, manager_required, staff_required
-from customers.selectors import customer_search
+from customers.selectors import SEARCH_CAP, customer_search
 from customers.services import CustomerExists
 from inquiries.selectors import inquiry_queue_counts
 
@@ -56,18 +57,31 @@ def staff_today_view(request: AuthenticatedRequest) -> HttpResponse:
 def customer_search_view(request: AuthenticatedRequest) -> HttpResponse:
     form = CustomerSearchForm(request.GET or None)
     page = None
+    more = False
     if form.is_bound and form.is_valid():
-        results = customer_search(
+        found = customer_search(
             query=form.cleaned_data["q"] or "", birth_date=form.cleaned_data["birth_date"]
         )
-        page = Paginator(results, 20).get_page(request.GET.get("page"))
+        # The order is chosen on ids alone; only the page's customers are read whole.
+        ids = list(found.values_list("id", flat=True)[: SEARCH_CAP + 1])
+        more = len(ids) > SEARCH_CAP
+        page = Paginator(ids[:SEARCH_CAP], 20).get_page(request.GET.get("page"))
+        by_id = User.objects.select_related("customer_profile").in_bulk(list(page.object_list))
+        page.object_list = [by_id[pk] for pk in page.object_list]
     query = request.GET.copy()
     query.pop("page", None)
     starred = starred_ids(staff=request.user, customers=page.object_list) if page else set()
     return render(
         request,
         "desk/customer_search.html",
-        {"form": form, "page": page, "query": query.urlencode(), "starred": starred},
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "starred": starred,
+            "more": more,
+            "cap": SEARCH_CAP,
+        },
     )
 
 

@@ -292,3 +292,51 @@ def test_a_consultation_shows_its_inquiry_also_when_only_consultations_are_liste
     page = client.get(reverse("staff:customer_detail", args=[customer.pk]), {"type": "consultation"})
     text = page.content.decode()
     assert "이어진 문의" in text and "대출 금리 문의" in text
+
+
+@pytest.fixture
+def many_namesakes(db):
+    """More customers with one surname than a search shows: 205 named 한가…, in shuffled order."""
+    import random
+
+    from customers.services import customer_create_without_login
+
+    syllables = [chr(0xAC00 + n * 28) for n in range(205)]  # 가, 개, 갸, … : distinct, in 가나다 order
+    random.Random(5).shuffle(syllables)
+    made = {}
+    for n, syllable in enumerate(syllables):
+        made[syllable] = customer_create_without_login(
+            name=f"한가{syllable}",
+            birth_date=dt.date(1980, 1, 1) + dt.timedelta(days=n),
+            phone=f"+82107{n:03d}0000",
+        )
+    return made
+
+
+def test_a_search_finding_more_than_it_shows_gives_the_first_in_name_order(client, teller, many_namesakes):
+    from customers.selectors import SEARCH_CAP
+
+    client.force_login(teller)
+    first = client.get(reverse("staff:customers"), {"q": "한가"}).content.decode()
+    assert f"{SEARCH_CAP}명보다 많아" in first
+    in_order = sorted(many_namesakes)  # code-point order of the last syllable = 가나다 order
+    shown = re.findall(r"<code>(C\d{8})</code>", table(first))
+    assert shown == [many_namesakes[s].customer_profile.customer_no for s in in_order[:20]]
+    last = client.get(reverse("staff:customers"), {"q": "한가", "page": SEARCH_CAP // 20}).content.decode()
+    shown = re.findall(r"<code>(C\d{8})</code>", table(last))
+    assert shown == [
+        many_namesakes[s].customer_profile.customer_no for s in in_order[SEARCH_CAP - 20 : SEARCH_CAP]
+    ]
+
+
+def test_a_birth_date_narrows_a_common_name_before_the_cut(client, teller, many_namesakes):
+    """The customer past the first 200 in name order is found with the birth date beside the name."""
+    client.force_login(teller)
+    latest = many_namesakes[max(many_namesakes)]
+    born = latest.customer_profile.birth_date.isoformat()
+    page = client.get(reverse("staff:customers"), {"q": "한가", "birth_date": born}).content.decode()
+    assert "명보다 많아" not in page and "1명" in page
+    assert re.findall(r"<code>(C\d{8})</code>", table(page)) == [latest.customer_profile.customer_no]
+    digits = latest.customer_profile.phone[-8:]
+    by_phone = client.get(reverse("staff:customers"), {"q": f"{digits[:4]}-{digits[4:]}"}).content.decode()
+    assert re.findall(r"<code>(C\d{8})</code>", table(by_phone)) == [latest.customer_profile.customer_no]
