@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from core.forms import style_fields
 from core.params import BoundedDateField
-from core.widgets import LongSelect, QuickDateInput, QuickTextInput
+from core.widgets import LongSelect, NamedModelChoiceField, QuickDateInput, QuickTextInput
 from customers.models import User
 
 from .links import RECORD_LINKS
@@ -31,12 +31,9 @@ from .services import NOTE_FIELDS
 class MiddleCategorySelect(LongSelect):
     """Each option carries its main category, so the page can show only the matching ones."""
 
-    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
-        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+    def option_attrs(self, value):
         instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-main"] = instance.main_id
-        return option
+        return {"data-main": instance.main_id} if instance is not None else {}
 
 
 class _MiddleChoice(forms.ModelChoiceField):
@@ -195,12 +192,11 @@ class ConsultationSearchForm(_PeriodCategoryChannelFilter):
         queryset=User.objects.filter(role__in=User.STAFF_ROLES).order_by("name"),
         widget=LongSelect,
     )
-    branch = forms.ModelChoiceField(
+    branch = NamedModelChoiceField(
         label=_("지점"),
         required=False,
         empty_label=_("전체"),
-        queryset=Branch.objects.only("id", "code", "name"),  # a bank has hundreds
-        widget=LongSelect,
+        queryset=Branch.objects.all(),  # a bank has hundreds
     )
     progress = forms.ChoiceField(
         label=_("진행상태"), required=False, choices=[("", _("전체")), *Progress.choices], widget=LongSelect

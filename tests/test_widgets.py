@@ -74,3 +74,21 @@ def test_the_quick_inputs_equal_djangos_inputs_with_values_attributes_and_escapi
     html = QuickTextInput().render("q", '<script>"x"</script>')
     assert "<script>" not in html and 'value="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in html
     assert "value=" not in QuickTextInput().render("q", None)
+
+
+def test_a_named_model_choice_field_lists_what_the_model_field_lists_and_validates(db):
+    from branches.models import Branch
+    from core.widgets import NamedModelChoiceField
+
+    class Ours(forms.Form):
+        branch = NamedModelChoiceField(queryset=Branch.objects.all(), required=False, empty_label="전체")
+
+    class Theirs(forms.Form):
+        branch = forms.ModelChoiceField(queryset=Branch.objects.all(), required=False, empty_label="전체")
+
+    chosen = Branch.objects.order_by("code")[1]
+    for data in ({}, {"branch": str(chosen.pk)}):
+        assert normalise(str(Ours(data)["branch"])) == normalise(str(Theirs(data)["branch"]))
+    form = Ours({"branch": str(chosen.pk)})
+    assert form.is_valid() and form.cleaned_data["branch"] == chosen
+    assert not Ours({"branch": "999999"}).is_valid()
