@@ -1,7 +1,8 @@
 """Finding branches: by name or area, by service, open now, nearest first.
 
-Name, area and hours are filtered in SQL; services and the distance (haversine, km) is computed for the few hundred rows that
-remain, which is cheaper than trigonometry in the database for every row. Without the browser's
+Name, area and hours are filtered in SQL; services and the distance (haversine, km) are computed
+in Python on four columns of the rows that remain (cheaper than trigonometry in the database for
+every row), and only the page shown is read whole. Without the browser's
 position, a typed area (e.g. "강남구", "역삼동") is placed at the middle of the branches there.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -80,6 +82,40 @@ def area_centre(area: str) -> tuple[float, float] | None:
     return (sum(c[0] for c in coords) / len(coords), sum(c[1] for c in coords) / len(coords))
 
 
+class FoundBranches(Sequence):
+    """The branches found, in order: positions (and distances) for all of them, the branches
+    themselves read only for the slice shown (a page of 12 out of a bank's 1,000 branches)."""
+
+    def __init__(self, order: list[tuple[int, float | None]], moment: dt.datetime, fields: tuple[str, ...]):
+        self._order, self._moment, self._fields = order, moment, fields
+
+    def __len__(self) -> int:
+        return len(self._order)
+
+    def _load(self, part: list[tuple[int, float | None]]) -> list[Found]:
+        by_id = Branch.objects.only(*self._fields).in_bulk([pk for pk, _ in part])
+        return [Found(by_id[pk], distance, is_open(by_id[pk], self._moment)) for pk, distance in part]
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return self._load(self._order[index])
+        return self._load([self._order[index]])[0]
+
+    def __iter__(self):
+        return iter(self._load(self._order))
+
+    def __eq__(self, other: object) -> bool:
+        return list(self) == list(other) if isinstance(other, (list, FoundBranches)) else NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+
+_SHOWN = (
+    "id", "code", "name", "kind", "phone1", "phone2", "postcode", "address", "latitude", "longitude",
+    "opens_at", "closes_at", "services", "remarks",
+)  # fmt: skip
+
+
 def branch_search(
     *,
     q: str = "",
@@ -88,30 +124,30 @@ def branch_search(
     origin: tuple[float, float] | None = None,
     now: dt.datetime | None = None,
     queryset: QuerySet[Branch] | None = None,
-) -> list[Found]:
-    qs = (queryset if queryset is not None else Branch.objects.filter(is_active=True)).only(
-        "id", "code", "name", "kind", "phone1", "phone2", "postcode", "address", "latitude", "longitude",
-        "opens_at", "closes_at", "services", "remarks",
-    )  # fmt: skip
+) -> FoundBranches:
+    """The branches matching, nearest first from `origin` (else by code). Filtering and ordering
+    read four columns of each branch; whole branches are read for the page shown only."""
+    qs = queryset if queryset is not None else Branch.objects.filter(is_active=True)
     words = q.split()[:4]
     if words:
         qs = qs.filter(_text_match(words))
     moment = timezone.localtime(now or timezone.now())
     if open_now:
         if not is_business_day(moment.date()):
-            return []
+            return FoundBranches([], moment, _SHOWN)
         qs = qs.filter(opens_at__lte=moment.time(), closes_at__gt=moment.time())
     wanted = set(services or [])
-    found = []
-    for branch in qs:
-        if wanted and not wanted.issubset(branch.services or []):
+    rows = qs.values_list("pk", "code", "latitude", "longitude", *(["services"] if wanted else []))
+    order: list[tuple[str, int, float | None]] = []
+    for pk, code, lat, lng, *offered in rows:
+        if wanted and not wanted.issubset(offered[0] or []):
             continue  # (JSON containment is not portable to SQLite, so services are checked here)
         distance = None
-        if origin and branch.latitude is not None and branch.longitude is not None:
-            distance = distance_km(origin[0], origin[1], float(branch.latitude), float(branch.longitude))
-        found.append(Found(branch, distance, is_open(branch, moment)))
+        if origin and lat is not None and lng is not None:
+            distance = distance_km(origin[0], origin[1], float(lat), float(lng))
+        order.append((code, pk, distance))
     if origin:
-        found.sort(key=lambda f: (f.distance is None, f.distance or 0, f.branch.code))
+        order.sort(key=lambda f: (f[2] is None, f[2] or 0, f[0]))
     else:
-        found.sort(key=lambda f: f.branch.code)
-    return found
+        order.sort(key=lambda f: f[0])
+    return FoundBranches([(pk, distance) for _code, pk, distance in order], moment, _SHOWN)
