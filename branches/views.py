@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -22,7 +24,8 @@ PAGE_ORPHANS = 4
 
 def branch_list_view(request: HttpRequest) -> HttpResponse:
     form = BranchSearchForm(request.GET or None)
-    found, origin, origin_label, note = [], None, "", ""
+    found: Sequence[Branch] = []
+    origin, origin_label, note = None, "", ""
     if form.is_valid() or not request.GET:
         data = form.cleaned_data if request.GET else {}
         origin, origin_label = search_origin(

@@ -305,10 +305,11 @@ def every_page(filters: ConsultationFilters, *, size: int, indexed: bool) -> lis
     seen: list[int] = []
     cursor = ""
     while True:
-        rows, cursor = consultation_page(filters, cursor=cursor, size=size, indexed_keyword=indexed)
+        rows, following = consultation_page(filters, cursor=cursor, size=size, indexed_keyword=indexed)
         seen += [c.pk for c in rows]
-        if not cursor:
+        if not following:
             return seen
+        cursor = following
 
 
 @pytest.mark.parametrize("reach", [1, 2, 5, 10_000], ids=lambda n: f"walk-{n}-rows")
