@@ -96,3 +96,19 @@ def test_staff_find_and_open_a_demo_walk_in_with_its_history(client, teller):
     title = Consultation.objects.filter(customer=walk_in).latest("occurred_at").title
     assert customer_no in page and "웹 미가입" in page and title in page
     assert walk_in.username not in page
+
+
+def test_generated_history_is_stored_in_time_order_as_a_live_bank_appends_it(db, monkeypatch):
+    # Rows go in chunk by chunk, each chunk its own stretch of the three years: a later row is a
+    # later consultation, as in a table filled as consultations happen (the newest in the newest pages).
+    monkeypatch.setattr("demo.management.commands.seed_demo.CHUNK", 40)
+    last_before = Consultation.objects.order_by("-id").values_list("id", flat=True)[0]
+    seed_demo_bank(consultations=400)
+    times = list(
+        Consultation.objects.filter(id__gt=last_before, customer__username__startswith="cust")
+        .order_by("id")
+        .values_list("occurred_at", flat=True)
+    )
+    assert len(times) == 200
+    assert times == sorted(times)
+    assert times[-1] - times[0] > dt.timedelta(days=2 * 365)

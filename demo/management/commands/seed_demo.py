@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -73,7 +73,7 @@ CONSULTATION_COLUMNS = [
 ]
 
 
-def _sqlite_rows(lines: Iterator[str]) -> Iterator[tuple[Any, ...]]:
+def _sqlite_rows(lines: Iterable[str]) -> Iterator[tuple[Any, ...]]:
     """The COPY lines of _consultation_rows as values for the SQLite INSERTs (the embedded run)."""
     for line in lines:
         *ids, title, notes, progress, follow_up, at, _, _ = line.rstrip("\n").split("\t")
@@ -679,9 +679,14 @@ class Command(BaseCommand):
         with bulk_load(CONSULTATIONS, enabled=postgres and target - existing >= BULK_ROWS, bar=bar):
             for start in range(existing, target, CHUNK):
                 stop = min(start + CHUNK, target)
+                # A live bank's table is appended as consultations happen: chunk by chunk, oldest
+                # first, each chunk its own stretch of days in time order, so the newest rows sit
+                # in the newest pages of the heap as they do in production.
+                stretch = ((start - existing) / (target - existing), (stop - existing) / (target - existing))
                 rows = self._consultation_rows(
-                    random.Random(f"{seed}:{start}"), stop - start, customer_ids, staff, pools, channel_ids
-                )
+                    random.Random(f"{seed}:{start}"), stop - start, customer_ids, staff, pools, channel_ids,
+                    stretch=stretch,
+                )  # fmt: skip
                 with transaction.atomic():
                     if postgres:
                         copy_lines(CONSULTATIONS, CONSULTATION_COLUMNS, rows)
@@ -698,17 +703,22 @@ class Command(BaseCommand):
         staff: list[tuple[int, int]],
         pools: list[list[str]],
         channel_ids: dict[str, int],
-    ) -> Iterator[str]:
-        """COPY text lines (the columns of CONSULTATION_COLUMNS): the hot loop of a 10M seed,
-        so plain string pieces precomputed once and `random()` indexing instead of choice()."""
+        *,
+        stretch: tuple[float, float] = (0.0, 1.0),
+    ) -> list[str]:
+        """COPY text lines (the columns of CONSULTATION_COLUMNS) in time order, on days within
+        `stretch` (fractions of the three years, oldest first): the hot loop of a 10M seed, so
+        plain string pieces precomputed once and `random()` indexing instead of choice()."""
         span_days = 3 * 365
         today = timezone.localdate()
-        days = []
-        for back in range(1, span_days):
+        every_day = []
+        for back in range(span_days - 1, 0, -1):
             day = today - dt.timedelta(days=back)
             if day.weekday() >= 5:  # banking hours on weekdays only
                 day -= dt.timedelta(days=day.weekday() - 4)
-            days.append(day.isoformat())
+            every_day.append(day.isoformat())
+        first = min(int(stretch[0] * len(every_day)), len(every_day) - 1)
+        days = every_day[first : max(first + 1, int(stretch[1] * len(every_day)))]
         # 09:00-17:59 KST
         minutes = [f" {9 + m // 60:02d}:{m % 60:02d}:00+09" for m in range(9 * 60)]
         progress = ([Progress.DONE.value] * 8) + [Progress.IN_PROGRESS.value, Progress.RECEIVED.value]
@@ -716,13 +726,19 @@ class Command(BaseCommand):
         escaped = pools
         r = rng.random
         n_customers, n_staff, n_pools, n_days = len(customer_ids), len(staff), len(escaped), len(days)
+        rows = []
         for _ in range(count):
             staff_id, channel_id = staff[int(r() * n_staff)]
             if r() < 0.05:
                 channel_id = remote
             pool = escaped[int(r() * n_pools)]
             at = days[int(r() * n_days)] + minutes[int(r() * 540)]
-            yield (
-                f"{customer_ids[int(r() * n_customers)]}\t{staff_id}\t{channel_id}\t{pool[int(r() * len(pool))]}"
-                f"\t{progress[int(r() * 10)]}\t{'t' if r() < 0.1 else 'f'}\t{at}\t{at}\t{at}\n"
+            rows.append(
+                (
+                    at,
+                    f"{customer_ids[int(r() * n_customers)]}\t{staff_id}\t{channel_id}\t{pool[int(r() * len(pool))]}"
+                    f"\t{progress[int(r() * 10)]}\t{'t' if r() < 0.1 else 'f'}\t{at}\t{at}\t{at}\n",
+                )
             )
+        rows.sort(key=lambda row: row[0])  # by the time: its text sorts as the time (one zone, fixed width)
+        return [line for _, line in rows]
