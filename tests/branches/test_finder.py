@@ -147,3 +147,26 @@ def test_a_longer_list_still_pages_with_no_short_last_page(client, db):
     assert len(first.object_list) == 12 and first.has_next()
     last = client.get(reverse("branches:list"), {"page": 2}).context["page"]
     assert len(last.object_list) == 5 and not last.has_next()
+
+
+def test_a_branch_card_shows_what_a_customer_decides_by(db):
+    from branches.templatetags.branch_cards import branch_card
+
+    branch = Branch.objects.get(name="을지로 본점")
+    branch.remarks = "주차 <2시간> 무료"
+    branch.phone2 = "02-000-0000"
+    card = str(branch_card(branch, 0.3504, True))
+    assert reverse("branches:detail", args=[branch.pk]) in card
+    assert ">350m<" in card and "영업 중" in card
+    assert f'{reverse("me:booking_new")}?branch={branch.pk}' in card
+    assert 'href="tel:02-000-0000"' in card
+    assert "주차 &lt;2시간&gt; 무료" in card  # escaped, as every value
+    assert f"평일 {branch.opens_at:%H:%M}~{branch.closes_at:%H:%M}" in card
+    for label in branch.service_labels:
+        assert f">{label}</span>" in card
+    far = str(branch_card(branch, 12.345, False))
+    assert ">12.3km<" in far and "영업 종료" in far
+    assert "oh-distance" not in str(branch_card(branch))
+    # The contact center takes no visits: no booking buttons.
+    center = Branch.objects.filter(kind=Branch.Kind.CONTACT_CENTER).first()
+    assert center is not None and "?branch=" not in str(branch_card(center))
