@@ -30,6 +30,9 @@ VARIANTS = {
 }
 
 
+FLOOR = "floor: key refused (401), no query"
+
+
 class Load:
     """N client threads, each on its own keep-alive connection, for a fixed time."""
 
@@ -155,9 +158,13 @@ def summarise(rows: list[tuple]) -> None:
         return float(row[3].split()[0].replace(",", ""))
 
     first = next(iter(VARIANTS))
-    for row in (r for r in rows if r[0] == first):
+    floor = next((r for r in rows if r[0] == first and r[1] == FLOOR), None)
+    for row in (r for r in rows if r[0] == first and r[1] != FLOOR):
         name, case, clients, throughput, _p50, p95, target, errors = row
-        peers = [r for r in rows if r[0] != first and r[1:3] == (case, clients)]
+        peers = [(f"gunicorn {r[0]}", r) for r in rows if r[0] != first and r[1:3] == (case, clients)]
+        if floor is not None and case.startswith(("POST one", "GET")):
+            # The ceiling of the set-up on this machine, measured in the same run.
+            peers.insert(0, (f"{FLOOR}, {floor[2]} clients", floor))
         if case.startswith("POST one"):
             met = rate(row) >= 250 and p95 <= 50
         elif case.startswith("GET"):
@@ -169,7 +176,7 @@ def summarise(rows: list[tuple]) -> None:
             f"{throughput}, p95 {p95:.1f} ms, {errors} errors",
             target,
             met=met and errors == 0,
-            variant="; ".join(f"gunicorn {r[0]}: {r[3]}, p95 {r[5]:.1f} ms" for r in peers) or "—",
+            variant="; ".join(f"{label}: {r[3]}, p95 {r[5]:.1f} ms" for label, r in peers) or "—",
         )
 
 
@@ -191,6 +198,18 @@ def measure(name, options, env, logdir, key, args, *, record, customers, rng) ->
             1.0,
             lambda n, i: ("GET", "/api/v1/consultations/?customer_id=hanauser1", None, {200}),
         )
+
+        # The set-up's ceiling on this machine: the same stack (gunicorn, every middleware, DRF's
+        # dispatch, the throttle) answering a request it refuses before any query, a malformed key.
+        lat, bad, secs = Load(port, "not-a-key").run(
+            args.clients,
+            args.seconds / 2,
+            lambda n, i: ("GET", "/api/v1/consultations/?customer_id=hanauser1", None, {401}),
+        )
+        rows.append(
+            (name, FLOOR, args.clients, f"{len(lat) / secs:,.0f} req/s",
+             percentile(lat, 50), percentile(lat, 95), "— (ceiling)", bad)
+        )  # fmt: skip
 
         def post(n: int, i: int) -> tuple:
             return "POST", "/api/v1/consultations/", json.dumps(record(f"{n}-{i}")).encode(), {201}

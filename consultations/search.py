@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import math
 import re
 from dataclasses import dataclass
 
@@ -133,6 +134,11 @@ _RELATED = (
 # Nothing has to be known about the word beforehand (counting its matches through the bitmap took
 # seconds for a common word at ten million rows). N is the planner's row count of the table.
 WALK_FLOOR = 2000
+# A walk that found some matches but not a page has measured the word's rate: when the rest of the
+# page lies within WALK_ON more walks' length at that rate (WALK_MARGIN: a quarter more, for the
+# chance of it), walking on beats the bitmap, whose candidates are each a heap page of their own.
+WALK_ON = 3
+WALK_MARGIN = 5 / 4
 WALK_PAGE = PAGE_SIZE + 1  # P: the rows a page reads (one more tells whether a next page exists)
 _WALK_ROWS_SQL = (
     "SELECT greatest(%s, floor(sqrt(%s * greatest(reltuples, 0))))::bigint "
@@ -207,26 +213,45 @@ def _walk_then_index(
     wanted: int,
 ) -> list[int]:
     """The first `wanted` ids of `indexed` (a keyword search from `position` on): matches among
-    the next walk_rows() rows of the time index, then, if those are too few, the bigram index's
-    matches older than the walked rows. Exactly the rows of `indexed`, in its order."""
+    the next walk_rows() rows of the time index; if those are too few but the walk's own rate says
+    the page fills within a little more walking (WALK_ON), that much more; then, if still too few,
+    the bigram index's matches older than the walked rows. Exactly the rows of `indexed`, in its
+    order."""
     using = indexed.db  # the standby, when heavy reads go there
     order = _order(filters.ascending)
     span = consultation_search(ConsultationFilters(date_from=filters.date_from, date_to=filters.date_to))
     if position:
         span = _after(span, *position, ascending=filters.ascending)
-    # The last row of the walk, by the time index alone (an index-only scan of its entries).
-    reach = walk_rows(using)
-    edge = span.using(using).order_by(*order).values_list("occurred_at", "id")[reach - 1 : reach]
-    last = next(iter(edge), None)
+    span = span.using(using)
     walk = consultation_search(filters, plan=KeywordPlan.SCAN).using(using)
     if position:
         walk = _after(walk, *position, ascending=filters.ascending)
-    if last:
-        walk = _through(walk, *last, ascending=filters.ascending)
-    # In the time index's order, reading row by row: no bitmap to collect, nothing to sort.
-    with transaction.atomic(using=using), connections[using].cursor() as pg:
-        pg.execute("SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
-        ids = list(walk.order_by(*order).values_list("id", flat=True)[:wanted])
+
+    def walked(begin: tuple[dt.datetime, int] | None, rows: int) -> tuple[list[int], tuple | None]:
+        """Matches among the `rows` rows of the time index after `begin`, and the last of those rows."""
+        # The last row of the stretch, by the time index alone (an index-only scan of its entries).
+        stretch = _after(span, *begin, ascending=filters.ascending) if begin else span
+        last = next(iter(stretch.order_by(*order).values_list("occurred_at", "id")[rows - 1 : rows]), None)
+        matches = _after(walk, *begin, ascending=filters.ascending) if begin else walk
+        if last:
+            matches = _through(matches, *last, ascending=filters.ascending)
+        # In the time index's order, reading row by row: no bitmap to collect, nothing to sort.
+        with transaction.atomic(using=using), connections[using].cursor() as pg:
+            pg.execute("SET LOCAL enable_sort = off; SET LOCAL enable_bitmapscan = off")
+            found = list(matches.order_by(*order).values_list("id", flat=True)[: wanted - len(ids)])
+        return found, last
+
+    reach = walk_rows(using)
+    ids: list[int] = []
+    found, last = walked(None, reach)
+    ids += found
+    if ids and len(ids) < wanted and last:
+        # The walk saw len(ids) matches in `reach` rows: at that rate the rest of the page is
+        # `more` rows further on. Walk them when that is cheaper than the bitmap would be.
+        more = math.ceil(WALK_MARGIN * (wanted - len(ids)) * reach / len(ids))
+        if more <= WALK_ON * reach:
+            found, last = walked(last, more)
+            ids += found
     if len(ids) < wanted and last:
         rest = _after(indexed, *last, ascending=filters.ascending)
         ids += rest.order_by(*order).values_list("id", flat=True)[: wanted - len(ids)]

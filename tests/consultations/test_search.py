@@ -343,6 +343,44 @@ def test_a_common_word_is_answered_by_the_walk_a_rare_one_by_the_bigram_index(ti
     assert any("omnihana_bigrams" in q["sql"] for q in rare.captured_queries)
 
 
+@pytest.fixture
+def sparse(customer, teller):
+    """The newest 40 rows: 적립식 in every fourth, 방카슈랑스 in one of the newest twelve."""
+    middle, branch = MiddleCategory.objects.get(code="0101"), Channel.objects.get(code="branch")
+    start = dt.datetime(2032, 1, 5, 9, tzinfo=KST)
+    for n in range(40):
+        Consultation.objects.create(
+            customer=customer,
+            staff=teller,
+            channel=branch,
+            main_category=middle.main,
+            middle_category=middle,
+            title="적립식 예금 상담" if n % 4 == 0 else "예금 상담",
+            notes="방카슈랑스 안내" if n == 35 else "상품 안내",
+            occurred_at=start + dt.timedelta(minutes=n),
+        )
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the walk is planned for PostgreSQL")
+def test_a_walk_that_found_part_of_a_page_walks_on_at_the_rate_it_measured(sparse, monkeypatch):
+    from consultations import search
+
+    monkeypatch.setattr(search, "walk_rows", lambda using="default": 12)
+    filters = ConsultationFilters(keyword="적립식")
+    # 12 rows hold 3 of the 6 a page of 5 reads: 15 more rows (a quarter over the rate) hold the rest.
+    with CaptureQueriesContext(connection) as walked_on:
+        rows, following = consultation_page(filters, size=5)
+    assert [c.pk for c in rows] == [c.pk for c in consultation_page(filters, size=5, indexed_keyword=False)[0]]
+    assert following
+    assert not any("omnihana_bigrams" in q["sql"] for q in walked_on.captured_queries)
+    assert every_page(filters, size=5, indexed=True) == every_page(filters, size=5, indexed=False)
+    # One match in the walk: the rest of a page would be 75 rows on, more than two walks: the bigram index.
+    with CaptureQueriesContext(connection) as rare:
+        rows, _ = consultation_page(ConsultationFilters(keyword="방카슈랑스"), size=5)
+    assert [c.notes for c in rows] == ["방카슈랑스 안내"]
+    assert any("omnihana_bigrams" in q["sql"] for q in rare.captured_queries)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the planner's row count")
 def test_the_walk_grows_with_the_square_root_of_the_table(db, monkeypatch):
     import math
