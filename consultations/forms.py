@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from branches.models import Branch
 from core.forms import style_fields
 from core.params import BoundedDateField
-from core.widgets import LongSelect, NamedModelChoiceField, QuickDateInput, QuickTextInput
+from core.widgets import (
+    LongSelect,
+    NamedModelChoiceField,
+    QuickDateInput,
+    QuickTextInput,
+    ShortModelChoiceField,
+)
 from customers.models import User
 
 from .links import RECORD_LINKS
@@ -36,7 +42,7 @@ class MiddleCategorySelect(LongSelect):
         return {"data-main": instance.main_id} if instance is not None else {}
 
 
-class _MiddleChoice(forms.ModelChoiceField):
+class _MiddleChoice(ShortModelChoiceField):
     def label_from_instance(self, obj: MiddleCategory) -> str:
         return obj.name
 
@@ -141,7 +147,7 @@ class _PeriodCategoryChannelFilter(forms.Form):
     date_to = BoundedDateField(
         label=_("종료일"), required=False, widget=QuickDateInput(attrs={"type": "date"})
     )
-    main_category = forms.ModelChoiceField(
+    main_category = ShortModelChoiceField(
         label=_("대분류"),
         required=False,
         queryset=MainCategory.objects.all(),
@@ -155,7 +161,7 @@ class _PeriodCategoryChannelFilter(forms.Form):
         empty_label=_("전체"),
         widget=MiddleCategorySelect(attrs={"data-dependent-on": "id_main_category"}),
     )
-    channel = forms.ModelChoiceField(
+    channel = ShortModelChoiceField(
         label=_("채널"),
         required=False,
         queryset=Channel.objects.all(),
@@ -185,7 +191,7 @@ class _PeriodCategoryChannelFilter(forms.Form):
 
 
 class ConsultationSearchForm(_PeriodCategoryChannelFilter):
-    staff = forms.ModelChoiceField(
+    staff = ShortModelChoiceField(
         label=_("담당 직원"),
         required=False,
         empty_label=_("전체"),
