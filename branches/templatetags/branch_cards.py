@@ -16,6 +16,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from branches.models import Branch
+from core.urls import url_maker
 
 register = template.Library()
 
@@ -39,8 +40,7 @@ class _Page:
         self.hours = _("평일 %(o)s~%(c)s (주말·공휴일 휴무)")
         self.book, self.call = _("이 지점에서 상담 예약"), _("전화 요청")
         self.booking_url, self.callback_url = reverse("me:booking_new"), reverse("me:callback_new")
-        head, _zero, tail = reverse("branches:detail", args=[0]).rpartition("0")
-        self.detail_url = lambda pk: f"{head}{pk}{tail}"
+        self.detail_url = url_maker("branches:detail")
         self.labels = {value: str(label) for value, label in Branch.Service.choices}
 
 

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from django import template
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from core.highlight import highlight, keyword_snippet
+from core.urls import url_maker
 from customers.masking import mask_birth, mask_name
 
 from .channel_badge import channel_badge
@@ -25,16 +25,10 @@ from .channel_badge import channel_badge
 register = template.Library()
 
 
-def _url_maker(name: str):
-    """reverse() once, with a placeholder id, then the row's id put in its place."""
-    head, _zero, tail = reverse(name, args=[0]).rpartition("0")
-    return lambda pk: f"{head}{pk}{tail}"
-
-
 @register.simple_tag
 def consultation_rows(rows: Sequence[Any], keyword: str = "") -> SafeString:
-    customer_url = _url_maker("staff:customer_detail")
-    edit_url = _url_maker("staff:consultation_edit")
+    customer_url = url_maker("staff:customer_detail")
+    edit_url = url_maker("staff:consultation_edit")
     no_login, booked, needed, none = _("웹 미가입"), _("예약됨"), _("필요"), _("없음")
     out = []
     for c in rows:
