@@ -151,7 +151,7 @@ REDIS_URL = os.environ.get("REDIS_URL", "")
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",
             "LOCATION": REDIS_URL,
             # A Redis that does not answer costs a page at most a second (core/soft_cache.py, the
             # session store and read-your-writes carry on without it), not the system's TCP timeout.
