@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -560,83 +560,113 @@ def _same_record(stored: Consultation, new: Consultation) -> bool:
     return all(getattr(stored, name) == getattr(new, name) for name in IMPORT_COMPARED)
 
 
-def _import_audit(records: Sequence[Consultation], ip: str | None) -> None:
-    AuditEntry.objects.bulk_create(
-        [
-            audit_entry(
-                action=AuditEntry.Action.CREATE,
-                api_client_id=r.source_client_id,
-                ip=ip,
-                customer_id=r.customer_id,
-                target=f"consultation {r.pk}",
-                detail={"external_id": r.external_id},
-            )
-            for r in records
-        ]
+def _stored_once(records: Sequence[Consultation], ip: str | None) -> dict[tuple[int | None, str | None], int]:
+    """Insert the records (each with a source client and an external id, none twice), skipping any
+    whose external id a concurrent request has stored meanwhile, and an audit entry for each one
+    inserted; returns the new ids by (client, external id).
+
+    On PostgreSQL this is one statement: INSERT … ON CONFLICT DO NOTHING on the unique
+    (client, external id) index, the audit rows written from its RETURNING in the same statement
+    (one round trip and no transaction of our own; the statement is atomic). Elsewhere (SQLite),
+    the insert and the audit rows in one transaction. The values are prepared by the model's
+    fields as bulk_create prepares them (created_at / updated_at stamped on the records)."""
+    if not records:
+        return {}
+    db = router.db_for_write(Consultation)
+    connection = connections[db]
+    quote = connection.ops.quote_name
+    fields = [f for f in Consultation._meta.concrete_fields if not f.primary_key]
+    params: list[Any] = []
+    for record in records:
+        params.extend(f.get_db_prep_save(f.pre_save(record, True), connection) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    insert = (
+        f"INSERT INTO {quote(Consultation._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+        f"VALUES {', '.join([row] * len(records))} "
+        "ON CONFLICT (source_client_id, external_id) WHERE external_id IS NOT NULL DO NOTHING "
+        "RETURNING id, source_client_id, external_id, customer_id"
     )
-
-
-def _import_one(new: Consultation, ip: str | None) -> ImportResult:
-    try:
-        with transaction.atomic():
-            new.save(force_insert=True)
-            _import_audit([new], ip)
-        return ImportResult(ImportOutcome.CREATED, new)
-    except IntegrityError:
-        stored = Consultation.objects.get(source_client_id=new.source_client_id, external_id=new.external_id)
-        return ImportResult(
-            ImportOutcome.STORED if _same_record(stored, new) else ImportOutcome.CONFLICT, stored
-        )
+    audit_table = quote(AuditEntry._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH stored AS ({insert}), audited AS ("  # noqa: S608
+                f"INSERT INTO {audit_table} (at, actor_id, api_client_id, ip, customer_id, action, target, detail) "
+                "SELECT %s, NULL, source_client_id, %s, customer_id, %s, 'consultation ' || id, "
+                "jsonb_build_object('external_id', external_id) FROM stored) "
+                "SELECT id, source_client_id, external_id FROM stored",
+                [*params, timezone.now(), ip, AuditEntry.Action.CREATE],
+            )
+            return {(client, external): pk for pk, client, external in cursor.fetchall()}
+        with transaction.atomic(using=db):
+            cursor.execute(insert, params)
+            inserted = cursor.fetchall()
+            AuditEntry.objects.using(db).bulk_create(
+                [
+                    audit_entry(
+                        action=AuditEntry.Action.CREATE,
+                        api_client_id=client,
+                        ip=ip,
+                        customer_id=customer,
+                        target=f"consultation {pk}",
+                        detail={"external_id": external},
+                    )
+                    for pk, client, external, customer in inserted
+                ]
+            )
+    return {(client, external): pk for pk, client, external, _customer in inserted}
 
 
 def consultations_import(*, records: Sequence[Consultation], ip: str | None = None) -> list[ImportResult]:
     """Store records another system sent (each with its `source_client` and `external_id`), one
-    result per record in the same order, and an audit entry per stored record in the same
-    transaction.
+    result per record in the same order, and an audit entry per stored record.
 
     A record is checked with the model's own rules. An external id already stored for the client
-    answers with the stored row (same content) or a conflict (other content; nothing changes).
-    The new ones go in as one statement; if a concurrent request stored one of the same ids in the
-    meantime, the unique constraint stops it and the batch is retried one record at a time, so
-    each record ends up stored exactly once."""
+    answers with the stored row (same content) or a conflict (other content; nothing changes);
+    an id sent twice in one batch is stored once and the second answers like a resend. The new
+    ones go in as one statement that skips ids already stored (by an earlier request or a
+    concurrent one: the unique index decides), so each record ends up stored exactly once; only
+    when some were skipped are the stored rows read, to compare."""
     results: list[ImportResult | None] = [None] * len(records)
-    checked: list[tuple[int, Consultation]] = []
+    fresh: list[tuple[int, Consultation]] = []
+    again: list[tuple[int, Consultation]] = []  # the same id a second time in this batch
+    first_in_batch: set[tuple[int | None, str | None]] = set()
     for index, record in enumerate(records):
         try:
             record.clean_fields(exclude=_REFERENCES)
             record.clean()
         except ValidationError as exc:
             results[index] = ImportResult(ImportOutcome.INVALID, errors=exc.message_dict)
-        else:
-            checked.append((index, record))
-    client_ids = {r.source_client_id for _, r in checked}
-    stored = {
-        (c.source_client_id, c.external_id): c
-        for c in Consultation.objects.filter(
-            source_client_id__in=client_ids, external_id__in={r.external_id for _, r in checked}
-        )
-    }
-    fresh: list[tuple[int, Consultation]] = []
-    first_in_batch: dict[tuple[int | None, str | None], Consultation] = {}
-    for index, new in checked:
+            continue
+        key = (record.source_client_id, record.external_id)
+        if record.external_id is None:
+            raise ValueError("consultations_import stores records with an external id")
+        (again if key in first_in_batch else fresh).append((index, record))
+        first_in_batch.add(key)
+    new_ids = _stored_once([c for _, c in fresh], ip)
+    final: dict[tuple[int | None, str | None], Consultation] = {}
+    skipped: list[tuple[int, Consultation]] = []
+    db = router.db_for_write(Consultation)
+    for index, new in fresh:
         key = (new.source_client_id, new.external_id)
-        prior = stored.get(key) or first_in_batch.get(key)
-        if prior is not None:
-            same = _same_record(prior, new)
-            results[index] = ImportResult(ImportOutcome.STORED if same else ImportOutcome.CONFLICT, prior)
-        else:
-            first_in_batch[key] = new
-            fresh.append((index, new))
-    try:
-        with transaction.atomic():
-            Consultation.objects.bulk_create([c for _, c in fresh], batch_size=1000)
-            _import_audit([c for _, c in fresh], ip)
-        for index, new in fresh:
+        if key in new_ids:
+            new.pk = new_ids[key]
+            new._state.adding, new._state.db = False, db
+            final[key] = new
             results[index] = ImportResult(ImportOutcome.CREATED, new)
-    except IntegrityError:
-        for index, new in fresh:
-            new.pk = None
-            results[index] = _import_one(new, ip)
+        else:
+            skipped.append((index, new))
+    unknown = {(c.source_client_id, c.external_id) for _, c in (*skipped, *again)} - final.keys()
+    if unknown:  # stored before (or meanwhile, by a concurrent request): read them to compare
+        for stored in Consultation.objects.using(db).filter(
+            source_client_id__in={client for client, _ in unknown},
+            external_id__in={ext for _, ext in unknown},
+        ):
+            final.setdefault((stored.source_client_id, stored.external_id), stored)
+    for index, new in (*skipped, *again):
+        prior = final[(new.source_client_id, new.external_id)]
+        same = _same_record(prior, new)
+        results[index] = ImportResult(ImportOutcome.STORED if same else ImportOutcome.CONFLICT, prior)
     return [r for r in results if r is not None]
 
 

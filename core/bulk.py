@@ -12,12 +12,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connection, models
 from django.db.models import F, Lookup
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
+
+M = TypeVar("M", bound=models.Model)
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
@@ -39,12 +41,17 @@ class AnyOf(Lookup):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        return f"{lhs} = ANY(%s)", [*lhs_params, list(self.rhs)]
-
-    def as_sqlite(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
-        lhs, lhs_params = self.process_lhs(compiler, connection)
         # (lhs is the compiled column; the values are one bound parameter)
-        return f"{lhs} IN (SELECT value FROM json_each(%s))", [*lhs_params, json.dumps(list(self.rhs))]  # noqa: S608
+        condition, values = any_of_sql(connection, lhs, self.rhs)
+        return condition, [*lhs_params, values]
+
+
+def any_of_sql(connection: Any, column: str, values: Iterable[Any]) -> tuple[str, Any]:
+    """`column` is one of `values`, as SQL and its one parameter, for hand-written queries (AnyOf's
+    condition): `= ANY(%s)` with an array on PostgreSQL, json_each on SQLite."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", list(values)
+    return f"{column} IN (SELECT value FROM json_each(%s))", json.dumps(list(values))  # noqa: S608
 
 
 def copy_text(value: Any) -> str:
@@ -183,3 +190,12 @@ def insert_new(model: type[models.Model], rows: Sequence[dict[str, Any]]) -> int
         table, columns, ("\t".join(copy_text(value(row, name)) for name in given) + tail for row in rows)
     )
     return len(rows)
+
+
+def loaded(model: type[M], db: str, **values: Any) -> M:
+    """A model instance read by a hand-written query: the given fields (attnames) set, the others
+    deferred (read on first use), as the ORM builds one from a row (`Model.from_db`)."""
+    names = [f.attname for f in model._meta.concrete_fields if f.attname in values]
+    if len(names) != len(values):
+        raise ValueError(f"{model.__name__}: not fields: {sorted(set(values) - set(names))}")
+    return model.from_db(db, names, [values[name] for name in names])
