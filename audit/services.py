@@ -10,6 +10,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.bulk import insert_one
 from core.request import client_ip
 from customers.models import User
 
@@ -41,9 +42,8 @@ def audit_entry(
 
 
 def audit_write(**fields: Any) -> AuditEntry:
-    entry = audit_entry(**fields)
-    entry.save()
-    return entry
+    """Save one entry (a plain INSERT: entries are never updated, and no signal listens)."""
+    return insert_one(audit_entry(**fields))
 
 
 def audit_record(

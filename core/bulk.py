@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import connection, connections, models, router
 from django.db.models import F, Lookup
 from django.db.models.fields import NOT_PROVIDED
 from django.utils import timezone
@@ -199,3 +199,29 @@ def loaded(model: type[M], db: str, **values: Any) -> M:
     if len(names) != len(values):
         raise ValueError(f"{model.__name__}: not fields: {sorted(set(values) - set(names))}")
     return model.from_db(db, names, [values[name] for name in names])
+
+
+def insert_one(instance: M) -> M:
+    """Save a new row with one hand-written INSERT … RETURNING id, its values prepared by the
+    model's fields as save() prepares them (auto_now stamped on the instance). For rows written
+    on every request (the audit log): Model.save's statement compiler costs more than the insert.
+    No signals, no save() override: the caller's model has neither to honour."""
+    model = type(instance)
+    if instance.pk is not None:
+        raise ValueError(f"{model.__name__}: insert_one writes new rows")
+    db = router.db_for_write(model)
+    conn = connections[db]
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    values = [f.get_db_prep_save(f.pre_save(instance, True), conn) for f in fields]
+    quote = conn.ops.quote_name
+    pk = model._meta.pk
+    assert pk is not None
+    with conn.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {quote(pk.column)}",
+            values,
+        )
+        (instance.pk,) = cursor.fetchone()
+    instance._state.adding, instance._state.db = False, db
+    return instance
