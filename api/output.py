@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from rest_framework.fields import DateTimeField
 
 from consultations.models import Channel, Consultation, MainCategory, MiddleCategory
+from customers.models import User
 
 from .models import ApiClient
 
@@ -69,16 +70,29 @@ class References:
 
 
 def output_queryset(queryset: QuerySet[Consultation]) -> QuerySet[Consultation]:
-    return queryset.select_related("customer__customer_profile", "staff__staff_profile")
+    """One customer's records with their staff members (the customer is known: consultation_json
+    is given it), reading only the columns the JSON shows."""
+    return queryset.select_related("staff__staff_profile").only(
+        *_OWN_COLUMNS, "staff__name", "staff__staff_profile__employee_no"
+    )
 
 
-def consultation_json(records: Iterable[Consultation]) -> list[dict[str, Any]]:
+_OWN_COLUMNS = (
+    "id", "external_id", "source_client_id", "customer_id", "staff_id", "channel_id", "main_category_id",
+    "middle_category_id", "title", "notes", "progress", "follow_up_needed", "occurred_at", "created_at",
+)  # fmt: skip
+
+
+def consultation_json(records: Iterable[Consultation], customer: User | None = None) -> list[dict[str, Any]]:
+    """The records as the API shows them; `customer`, when given, is every record's customer
+    (one customer's history), else each record's own is read."""
     records = list(records)
     refs = References.load()
     if not all(refs.knows(r) for r in records):
         refs = References.load(force=True)
     out = []
     for r in records:
+        person = r.customer if customer is None or r.customer_id != customer.pk else customer
         main_code, main_name = refs.mains[r.main_category_id]
         middle_code, middle_name, _ = refs.middles[r.middle_category_id]
         out.append(
@@ -86,9 +100,9 @@ def consultation_json(records: Iterable[Consultation]) -> list[dict[str, Any]]:
                 "id": r.pk,
                 "external_id": r.external_id,
                 "source": refs.clients.get(r.source_client_id) if r.source_client_id else None,
-                "customer_id": r.customer.username if r.customer.has_web_login else None,
-                "customer_no": r.customer.customer_profile.customer_no,
-                "customer_name": r.customer.name,
+                "customer_id": person.username if person.has_web_login else None,
+                "customer_no": person.customer_profile.customer_no,
+                "customer_name": person.name,
                 "employee_no": r.staff.staff_profile.employee_no,
                 "staff_name": r.staff.name,
                 "channel": refs.channels[r.channel_id],

@@ -8,6 +8,7 @@ write path every consultation takes."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,17 +90,22 @@ def _answering(db: str, row: tuple) -> User:
     return customer
 
 
-def _known_customers(valid: list[tuple[int, dict]]) -> tuple[dict[str, User], dict[int, User]]:
-    """Customers named by login id or by customer number, in one hand-written query (the ORM's
-    select_related of three tables cost more to compile than to run, on every API write); merged
-    records answer with the record they were merged into. The customers come with the fields a
-    record and its JSON read (id, login id, name, web login, customer number); others load on use."""
-    logins = sorted({d["customer_id"] for _, d in valid if d.get("customer_id")})
-    numbers = sorted(
-        {n for _, d in valid if d.get("customer_no") and (n := profile_pk_from_customer_no(d["customer_no"]))}
-    )
+@dataclass
+class NamedCustomers:
+    by_login: dict[str, User]
+    by_number: dict[int, User]  # by customer-profile id (the number's digits)
+
+
+def customers_named(*, logins: Iterable[str] = (), numbers: Iterable[int] = ()) -> NamedCustomers:
+    """Customers named by web login id or by customer number, in one hand-written query (the
+    ORM's select_related of three tables cost more to compile than to run, on every API request);
+    a merged record answers with the record it was merged into. The customers come with the
+    fields a record and its JSON read (id, login id, name, web login, customer number); others
+    load on use."""
+    logins, numbers = sorted(set(logins)), sorted(set(numbers))
+    found = NamedCustomers({}, {})
     if not logins and not numbers:
-        return {}, {}
+        return found
     db = router.db_for_read(CustomerProfile)
     connection = connections[db]
     parts, params = [], []
@@ -114,14 +120,21 @@ def _known_customers(valid: list[tuple[int, dict]]) -> tuple[dict[str, User], di
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
         rows = cursor.fetchall()
-    by_login: dict[str, User] = {}
-    by_number: dict[int, User] = {}
     for row in rows:
         if row[0] == 1:
-            by_login[row[1]] = _answering(db, row)
+            found.by_login[row[1]] = _answering(db, row)
         else:
-            by_number[row[2]] = _answering(db, row)
-    return by_login, by_number
+            found.by_number[row[2]] = _answering(db, row)
+    return found
+
+
+def _known_customers(valid: list[tuple[int, dict]]) -> tuple[dict[str, User], dict[int, User]]:
+    numbers = (profile_pk_from_customer_no(d["customer_no"]) for _, d in valid if d.get("customer_no"))
+    found = customers_named(
+        logins=(d["customer_id"] for _, d in valid if d.get("customer_id")),
+        numbers=(n for n in numbers if n),
+    )
+    return found.by_login, found.by_number
 
 
 def _staff_named(employee_numbers: set[str]) -> dict[str, StaffProfile]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
@@ -14,11 +14,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from audit.models import AuditEntry
+from audit.services import audit_write
 from consultations.search import ConsultationFilters, consultation_search
 from core.params import param_datetime
 from core.replica import heavy_read_view
 from core.request import client_ip
-from customers.models import CustomerProfile, User, profile_pk_from_customer_no
+from customers.models import User, profile_pk_from_customer_no
 
 from .authentication import BearerKeyAuthentication, ClientRateThrottle
 from .output import References, consultation_json, output_queryset
@@ -31,7 +32,7 @@ from .serializers import (
     ConsultationOutSerializer,
     HistoryQuerySerializer,
 )
-from .services import case_ingest, consultations_ingest
+from .services import case_ingest, consultations_ingest, customers_named
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -151,11 +152,13 @@ ERRORS = {
 def history_customer(params: dict) -> User:
     """By web login id or by customer number; a merged record reads the history it was merged into."""
     if params.get("customer_no"):
-        lookup = {"pk": profile_pk_from_customer_no(params["customer_no"])}
+        number = profile_pk_from_customer_no(params["customer_no"])
+        found = customers_named(numbers=[number] if number else []).by_number.get(number or 0)
     else:
-        lookup = {"user__username": params["customer_id"], "user__has_web_login": True}
-    profile = get_object_or_404(CustomerProfile.objects.select_related("user", "merged_into"), **lookup)
-    return profile.merged_into or profile.user
+        found = customers_named(logins=[params["customer_id"]]).by_login.get(params["customer_id"])
+    if found is None:
+        raise Http404
+    return found
 
 
 class ConsultationsView(ApiView):
@@ -200,15 +203,15 @@ class ConsultationsView(ApiView):
             )
         )
         page = self.paginate_queryset(output_queryset(records))
-        AuditEntry.objects.create(
-            api_client=request.user,
+        audit_write(
+            api_client_id=request.user.pk,
             ip=client_ip(request._request),
             customer=customer,
             action=AuditEntry.Action.API_READ,
             target="api consultations",
             detail={k: str(v) for k, v in params.items()},
         )
-        return self.get_paginated_response(consultation_json(page))
+        return self.get_paginated_response(consultation_json(page, customer))
 
     @extend_schema(
         operation_id="consultation_create",
